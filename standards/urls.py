@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "standards"
+
+urlpatterns = [
+    path("", views.edition_current_redirect, name="current"),
+    path("<slug:code>/", views.edition_detail, name="edition"),
+    path("<slug:code>/<str:value_code>/", views.value_detail, name="value"),
+]
