@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .models import AuditEvent, Organisation, Service, ServiceMembership, User
 from .services import audit_log, membership_remove, membership_set
+
+# Roles are flags on the person (reviewer, administrator) and team memberships, not Django groups.
+admin.site.unregister(Group)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -56,9 +60,10 @@ class UserAdmin(ObjectPermissionsModelAdmin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         for role in ("is_reviewer", "is_administrator", "is_active"):
             if change and previous.get(role) != getattr(obj, role):
+                verb = "granted" if getattr(obj, role) else "removed"
                 audit_log(
                     actor=request.user,
-                    action=f"accreditation.user.{role.removeprefix('is_')}_{'granted' if getattr(obj, role) else 'removed'}",
+                    action=f"accreditation.user.{role.removeprefix('is_')}_{verb}",
                     target=obj,
                     from_state=str(previous.get(role)),
                     to_state=str(getattr(obj, role)),

@@ -169,15 +169,15 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
 
-    def clean(self) -> None:
-        super().clean()
-        if self.joined_on and self.portfolio_due_on and self.portfolio_due_on < self.joined_on:
-            raise ValidationError({"portfolio_due_on": "The portfolio cannot be due before the service joined."})
-
     def save(self, *args, **kwargs) -> None:
         if self.portfolio_due_on is None:
             self.portfolio_due_on = add_months(self.joined_on, settings.PORTFOLIO_DUE_MONTHS)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.joined_on and self.portfolio_due_on and self.portfolio_due_on < self.joined_on:
+            raise ValidationError({"portfolio_due_on": "The portfolio cannot be due before the service joined."})
 
     def days_until_due(self, today: datetime.date | None = None) -> int:
         return (self.portfolio_due_on - (today or timezone.localdate())).days

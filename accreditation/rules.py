@@ -43,3 +43,7 @@ rules.add_perm("accreditation.view_auditevent", is_administrator)
 
 rules.add_perm("accreditation.view_service", is_administrator | is_team_member)
 rules.add_perm("accreditation.manage_team", is_administrator | is_team_lead)
+
+# Background task results (PDF renders, e-mails) are visible to administrators, read-only.
+rules.add_perm("django_tasks_database", is_administrator)
+rules.add_perm("django_tasks_database.view_dbtaskresult", is_administrator)

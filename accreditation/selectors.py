@@ -15,11 +15,7 @@ DUE_SOON_DAYS = 90
 
 def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
     """The teams a person belongs to, with their services and organisations."""
-    return (
-        ServiceMembership.objects.filter(user=user)
-        .select_related("service__organisation")
-        .order_by("service__name")
-    )
+    return ServiceMembership.objects.filter(user=user).select_related("service__organisation").order_by("service__name")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,11 @@ def membership_set(*, service: Service, user: User, role: str, by: User | None) 
         membership.full_clean()
         membership.save(update_fields=["role"])
         audit_log(
-            actor=by, action="accreditation.membership.role_changed", target=membership, from_state=previous, to_state=role
+            actor=by,
+            action="accreditation.membership.role_changed",
+            target=membership,
+            from_state=previous,
+            to_state=role,
         )
     return membership
 

@@ -37,9 +37,7 @@ def _transition_action(to, label):
             try:
                 edition_transition(edition=edition, to=to, by=request.user)
             except ValidationError as error:
-                modeladmin.message_user(
-                    request, f"{edition.code}: {' '.join(error.messages)}", level=messages.ERROR
-                )
+                modeladmin.message_user(request, f"{edition.code}: {' '.join(error.messages)}", level=messages.ERROR)
             else:
                 modeladmin.message_user(request, f"{edition.code} is now {Edition.Status(to).label.lower()}.")
 

@@ -42,9 +42,9 @@ class Edition(models.Model):
         if self.pk is None:
             return
         stored = Edition.objects.filter(pk=self.pk).values("code", "title", "summary", "status").first()
-        if stored and stored["status"] != self.Status.DRAFT:
-            if any(stored[field] != getattr(self, field) for field in ("code", "title", "summary")):
-                raise self.locked_error()
+        changed = stored and any(stored[field] != getattr(self, field) for field in ("code", "title", "summary"))
+        if changed and stored["status"] != self.Status.DRAFT:
+            raise self.locked_error()
 
 
 class EditionContent(models.Model):
@@ -116,6 +116,10 @@ class Standard(EditionContent):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.edition_id = self.value.edition_id
+        super().save(*args, **kwargs)
+
     def owning_edition(self) -> Edition | None:
         return self.value.edition if self.value_id else None
 
@@ -123,10 +127,6 @@ class Standard(EditionContent):
         super().clean()
         if self.value_id and self.code and not self.code.startswith(f"{self.value.code}."):
             raise ValidationError({"code": f"A standard under {self.value.code} has a code like {self.value.code}.1."})
-
-    def save(self, *args, **kwargs) -> None:
-        self.edition_id = self.value.edition_id
-        super().save(*args, **kwargs)
 
     @property
     def evidence_examples_list(self) -> list[str]:

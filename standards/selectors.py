@@ -9,11 +9,7 @@ from .models import Edition, Standard, Value
 
 def edition_current() -> Edition | None:
     """The edition new assessments start on: the most recently published one."""
-    return (
-        Edition.objects.filter(status=Edition.Status.PUBLISHED)
-        .order_by("-published_on", "-code")
-        .first()
-    )
+    return Edition.objects.filter(status=Edition.Status.PUBLISHED).order_by("-published_on", "-code").first()
 
 
 def editions_other(*, edition: Edition, include_drafts: bool) -> QuerySet[Edition]:

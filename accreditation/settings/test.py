@@ -7,7 +7,9 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-2f6b8c0d4e1a9f7b3c5d8e0a2b4c6d8e"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Static files come from the finders in tests; no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True

@@ -115,7 +115,7 @@ class Command(BaseCommand):
         for org_name, kind, services in ORGANISATIONS:
             organisation, _ = Organisation.objects.get_or_create(name=org_name, defaults={"kind": kind})
             for name, setting, region, months, team in services:
-                service, created = Service.objects.get_or_create(
+                service, _ = Service.objects.get_or_create(
                     organisation=organisation,
                     name=name,
                     defaults={"setting_type": setting, "region": region, "joined_on": months_ago(today, months)},
@@ -124,7 +124,9 @@ class Command(BaseCommand):
                     user = person(email, full_name, TEAM_PASSWORD)
                     membership_set(service=service, user=user, role=role, by=admin)
 
-        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:")
+        )
         roles = {user.email: user for user in User.objects.filter(email__in=logins)}
         memberships = {}
         for membership in ServiceMembership.objects.select_related("user", "service"):

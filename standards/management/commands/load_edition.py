@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Load editions of the standards from fixtures/standards/*.json. Editions already loaded are left alone."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", type=Path, help="Fixture files (default: every file in fixtures/standards).")
+        parser.add_argument(
+            "paths", nargs="*", type=Path, help="Fixture files (default: every file in fixtures/standards)."
+        )
 
     def handle(self, *args, paths, **options):
         paths = paths or sorted(FIXTURE_DIR.glob("*.json"))
@@ -28,4 +30,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: {error}") from error
             standards = edition.standards.count()
             verb = "Loaded" if created else "Already loaded:"
-            self.stdout.write(f"{verb} {edition} – {edition.values.count()} values, {standards} standards, {edition.status}.")
+            self.stdout.write(
+                f"{verb} {edition} – {edition.values.count()} values, {standards} standards, {edition.status}."
+            )

@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from accreditation.models import Organisation, Service, ServiceMembership, User
+from standards.models import Edition
+
+pytestmark = pytest.mark.django_db
+
+
+def run_seed() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_the_people_and_services_and_prints_logins():
+    output = run_seed()
+    assert Edition.objects.filter(code="2026", status="published").exists()
+    assert User.objects.filter(is_administrator=True).count() == 1
+    assert User.objects.filter(is_reviewer=True).count() == 3
+    assert Organisation.objects.count() == 3
+    for service in Service.objects.all():
+        assert service.memberships.filter(role=ServiceMembership.Role.LEAD).count() == 1
+        assert service.memberships.filter(role=ServiceMembership.Role.MEMBER).exists()
+    for user in User.objects.all():
+        assert user.email in output
+    assert "demo-admin-password" in output
+    admin = User.objects.get(email="admin@example.org")
+    assert admin.check_password("demo-admin-password")
+
+
+def test_seed_demo_can_run_twice():
+    run_seed()
+    counts = (User.objects.count(), Service.objects.count(), ServiceMembership.objects.count())
+    second = run_seed()
+    assert (User.objects.count(), Service.objects.count(), ServiceMembership.objects.count()) == counts
+    assert "Already loaded" in second
+    assert second.count("@example.org") == counts[0]

@@ -1,0 +1,104 @@
+"""The home page shows each person what they can do, and nothing else."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accreditation.models import ServiceMembership
+from tests.factories import MembershipFactory, ServiceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = "Your services"
+REVIEWS = "Your reviews"
+PROGRAMME = "The programme"
+NOTHING = "Nothing to do yet"
+SECTIONS = [SERVICES, REVIEWS, PROGRAMME, NOTHING]
+
+
+def sections_on(page: str) -> list[str]:
+    return [section for section in SECTIONS if section in page]
+
+
+def home(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_anonymous_visitors_get_the_introduction(client):
+    page = client.get(reverse("home")).content.decode()
+    assert "A quality award for services where relationships come first" in page
+    assert sections_on(page) == []
+    assert reverse("login") in page
+    assert reverse("admin:index") not in page
+
+
+def test_a_team_member_sees_their_service_and_its_deadline(client, team_member, service):
+    page = home(client, team_member)
+    assert sections_on(page) == [SERVICES]
+    assert "Willow Ward" in page
+    assert "Team member" in page
+    assert service.portfolio_due_on.strftime("%-d %B %Y") in page
+    assert reverse("admin:index") not in page
+
+
+def test_a_team_lead_sees_their_role(client, team_lead):
+    page = home(client, team_lead)
+    assert sections_on(page) == [SERVICES]
+    assert "Team lead" in page
+
+
+def test_a_team_member_does_not_see_other_services(client, team_member):
+    ServiceFactory(name="Oak House")
+    page = home(client, team_member)
+    assert "Oak House" not in page
+
+
+def test_an_overdue_portfolio_stands_out(client):
+    member = MembershipFactory(service__joined_on=datetime.date.today() - datetime.timedelta(days=400)).user
+    page = home(client, member)
+    assert "days overdue" in page
+
+
+def test_a_reviewer_sees_their_reviews(client, reviewer):
+    page = home(client, reviewer)
+    assert sections_on(page) == [REVIEWS]
+    assert reverse("admin:index") not in page
+
+
+def test_a_reviewer_who_also_leads_a_team_sees_both(client, reviewer, service):
+    MembershipFactory(user=reviewer, service=service, role=ServiceMembership.Role.LEAD)
+    page = home(client, reviewer)
+    assert sections_on(page) == [SERVICES, REVIEWS]
+
+
+def test_an_administrator_sees_the_programme(client, administrator, service):
+    ServiceFactory(name="Overdue Unit", joined_on=datetime.date.today() - datetime.timedelta(days=500))
+    page = home(client, administrator)
+    assert sections_on(page) == [PROGRAMME]
+    assert reverse("admin:index") in page
+    assert "Overdue Unit" in page
+    assert "1 service overdue" in page
+    assert reverse("admin:accreditation_service_add") in page
+
+
+def test_someone_with_no_role_is_told_what_to_do(client):
+    page = home(client, UserFactory())
+    assert sections_on(page) == [NOTHING]
+    assert "ask your programme administrator" in page
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_queries, administrator, size):
+    """Session, user, memberships, then the programme summary's four counts and its upcoming list."""
+    for _ in range(size):
+        service = ServiceFactory()
+        MembershipFactory(service=service, user=administrator)
+        MembershipFactory.create_batch(2, service=service)
+    client.force_login(administrator)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count('class="card h-100"') == size
