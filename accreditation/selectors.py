@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Organisation, Service, ServiceMembership, User
@@ -14,8 +14,19 @@ DUE_SOON_DAYS = 90
 
 
 def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
-    """The teams a person belongs to, with their services and organisations."""
-    return ServiceMembership.objects.filter(user=user).select_related("service__organisation").order_by("service__name")
+    """The teams a person belongs to, with their services, organisations and everyone on each team."""
+    return (
+        ServiceMembership.objects.filter(user=user)
+        .select_related("service__organisation")
+        .prefetch_related(
+            Prefetch(
+                "service__memberships",
+                queryset=ServiceMembership.objects.select_related("user").order_by("role", "user__full_name"),
+                to_attr="team",
+            )
+        )
+        .order_by("service__name")
+    )
 
 
 @dataclass(frozen=True)

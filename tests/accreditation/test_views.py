@@ -45,10 +45,12 @@ def test_a_team_member_sees_their_service_and_its_deadline(client, team_member, 
     assert reverse("admin:index") not in page
 
 
-def test_a_team_lead_sees_their_role(client, team_lead):
+def test_a_team_lead_sees_their_role_and_their_team(client, team_lead, team_member):
     page = home(client, team_lead)
     assert sections_on(page) == [SERVICES]
-    assert "Team lead" in page
+    assert "Your role: <strong>Team lead</strong>" in page
+    assert "Lena Lead (team lead) – you" in page
+    assert "Mo Member" in page
 
 
 def test_a_team_member_does_not_see_other_services(client, team_member):
@@ -93,12 +95,12 @@ def test_someone_with_no_role_is_told_what_to_do(client):
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_queries, administrator, size):
-    """Session, user, memberships, then the programme summary's four counts and its upcoming list."""
+    """Session, user, memberships and their teams, then the programme summary's four counts and its upcoming list."""
     for _ in range(size):
         service = ServiceFactory()
         MembershipFactory(service=service, user=administrator)
         MembershipFactory.create_batch(2, service=service)
     client.force_login(administrator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="card h-100"') == size
