@@ -50,3 +50,11 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client):
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    """The manifest storage fails on a CSS file that points at something missing; find that in CI, not on deploy."""
+    result = manage("collectstatic", "--noinput", env={**PROD_ENV, "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/bootstrap-5.3.9/bootstrap.min.*.css"))
