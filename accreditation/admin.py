@@ -4,8 +4,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from .models import AuditEvent, Organisation, Service, ServiceMembership, User
-from .services import audit_log, membership_remove, membership_set
+from .models import Assessment, AuditEvent, Evidence, Organisation, Response, Service, ServiceMembership, User
+from .services.audit import audit_log
+from .services.people import membership_remove, membership_set
 
 # Roles are flags on the person (reviewer, administrator) and team memberships, not Django groups.
 admin.site.unregister(Group)
@@ -151,3 +152,51 @@ class AuditEventAdmin(ObjectPermissionsModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ObjectPermissionsModelAdmin):
+    """Portfolios and evidence change only through their services (which audit every change), never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    fields = ["standard", "rating", "version", "updated_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("standard", "updated_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["service", "kind", "status", "edition", "due_on", "started_at", "submitted_at"]
+    list_filter = ["status", "kind", "edition"]
+    list_select_related = ["service__organisation", "edition"]
+    search_fields = ["service__name", "service__organisation__name"]
+    inlines = [ResponseInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["title", "service", "kind", "effective_on", "version", "size", "content_type", "superseded_at"]
+    list_filter = ["kind", "contributed_by", "content_type"]
+    list_select_related = ["service"]
+    search_fields = ["title", "description", "service__name", "original_name", "sha256"]
+    exclude = ["file"]

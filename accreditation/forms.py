@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import NARRATIVE_MAX_LENGTH, Evidence, Response, User
+
 
 class SignInForm(AuthenticationForm):
     """Sign in with an e-mail address; the error never says which half of the pair was wrong."""
@@ -15,3 +17,107 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That e-mail address and password do not match an account. Check both and try again.",
         "inactive": "This account has been closed. Ask your programme administrator if you need it back.",
     }
+
+
+class ResponseForm(forms.Form):
+    """A team's rating and narrative for one standard. `version` is the optimistic lock."""
+
+    rating = forms.ChoiceField(
+        label="Self-rating",
+        choices=Response.Rating.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="How well the service meets this standard today. You can save without one and come back.",
+    )
+    narrative = forms.CharField(
+        label="Narrative",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
+        help_text=(
+            "In your own words: what you do, how people who use the service are involved, and what the evidence shows. "
+            f"Up to {NARRATIVE_MAX_LENGTH:,} characters; line breaks are kept."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class EvidenceForm(forms.ModelForm):
+    """A new item for the library: a file, or a written note with no file."""
+
+    file = forms.FileField(
+        label="File (optional)",
+        required=False,
+        help_text=(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, plain text or CSV. "
+            "Leave empty to add a written note without a file."
+        ),
+    )
+    no_personal_data = forms.BooleanField(
+        label="I confirm this evidence contains no identifiable personal data",
+        help_text="Remove names, photos of faces, dates of birth and case details before uploading.",
+        error_messages={
+            "required": "Confirm that you have removed anything that identifies a person before you add this evidence."
+        },
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "description", "kind", "effective_on", "contributed_by", "owner", "file", "no_personal_data"]
+        widgets = {
+            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"contributed_by": "Contributed by", "kind": "Kind of evidence"}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(memberships__service=service).order_by("full_name")
+        self.fields["owner"].label_from_instance = lambda user: user.full_name
+
+
+class EvidenceVersionForm(EvidenceForm):
+    file = forms.FileField(
+        label="New file (optional)",
+        required=False,
+        help_text="Leave empty to keep the same file and only update the details.",
+    )
+
+
+class LinkEvidenceForm(forms.Form):
+    evidence = forms.ModelChoiceField(
+        label="Evidence from your library",
+        queryset=Evidence.objects.none(),
+        empty_label="Choose an item",
+        error_messages={
+            "required": "Choose which evidence to link.",
+            "invalid_choice": "Choose evidence from the list.",
+        },
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = queryset
+        self.fields["evidence"].label_from_instance = lambda item: f"{item.title} ({item.effective_on:%-d %b %Y})"
+
+
+class EvidenceLinksForm(forms.Form):
+    responses = forms.ModelMultipleChoiceField(
+        label="Standards this evidence supports",
+        queryset=Response.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["responses"]
+        field.queryset = Response.objects.filter(pk__in=[response.pk for response in responses])
+        field.choices = [(response.pk, f"{response.standard.code} {response.standard.title}") for response in responses]
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have checked the portfolio with the team and it is ready for the reviewers",
+        error_messages={"required": "Tick the box to confirm the portfolio is ready."},
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Organisation, Service, ServiceMembership, User
+from standards.models import Standard, Value
+
+from .models import Assessment, Evidence, EvidenceLink, Organisation, Response, Service, ServiceMembership, User
 
 DUE_SOON_DAYS = 90
 
@@ -73,3 +75,237 @@ def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int
         upcoming=upcoming,
         by_setting=by_setting,
     )
+
+
+# Portfolios -----------------------------------------------------------------------------------------------------
+
+
+def assessment_for_portfolio(*, pk: int) -> Assessment | None:
+    return Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+
+
+def _portfolio_responses(assessment: Assessment) -> QuerySet[Response]:
+    """Responses with just what progress needs: rating, whether a narrative exists, how many links."""
+    return (
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard__value")
+        .only(
+            "id",
+            "rating",
+            "assessment_id",
+            "standard__code",
+            "standard__title",
+            "standard__type",
+            "standard__order",
+            "standard__value__code",
+            "standard__value__name",
+            "standard__value__order",
+        )
+        .annotate(
+            has_narrative=ExpressionWrapper(~Q(narrative=""), output_field=BooleanField()),
+            n_links=Count("links"),
+        )
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )
+
+
+def response_missing(response: Response) -> list[str]:
+    """What a response still needs before the portfolio can be submitted."""
+    missing = []
+    if not response.rating:
+        missing.append("self-rating")
+    if not response.has_narrative:
+        missing.append("narrative")
+    if not response.n_links:
+        missing.append("evidence")
+    return missing
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    standard: Standard
+    missing: list[str]
+
+
+@dataclass
+class ValueProgress:
+    value: Value
+    total: int = 0
+    complete: int = 0
+    ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Response.Rating.values, 0))
+    missing: list[MissingItem] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class PortfolioProgress:
+    values: list[ValueProgress]
+    total: int
+    complete: int
+    ratings: dict[str, int]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+    @property
+    def missing(self) -> list[MissingItem]:
+        return [item for value in self.values for item in value.missing]
+
+
+def portfolio_progress(*, assessment: Assessment) -> PortfolioProgress:
+    """Per value and overall: standards complete, ratings given, and exactly what is missing. One query."""
+    by_value: dict[int, ValueProgress] = {}
+    for response in _portfolio_responses(assessment):
+        value = response.standard.value
+        progress = by_value.setdefault(value.pk, ValueProgress(value=value))
+        progress.total += 1
+        if response.rating:
+            progress.ratings[response.rating] += 1
+        if missing := response_missing(response):
+            progress.missing.append(MissingItem(standard=response.standard, missing=missing))
+        else:
+            progress.complete += 1
+    values = list(by_value.values())
+    ratings = {rating: sum(value.ratings[rating] for value in values) for rating in Response.Rating.values}
+    return PortfolioProgress(
+        values=values,
+        total=sum(value.total for value in values),
+        complete=sum(value.complete for value in values),
+        ratings=ratings,
+    )
+
+
+def portfolio_missing(*, assessment: Assessment) -> list[MissingItem]:
+    return portfolio_progress(assessment=assessment).missing
+
+
+def portfolio_value_responses(*, assessment: Assessment, value_code: str) -> list[Response]:
+    """The responses under one value, with narratives and evidence counts, for the value page."""
+    return list(
+        Response.objects.filter(assessment=assessment, standard__value__code=value_code.upper())
+        .select_related("standard__value", "updated_by")
+        .annotate(n_links=Count("links"), has_narrative=ExpressionWrapper(~Q(narrative=""), BooleanField()))
+        .order_by("standard__order", "standard__code")
+    )
+
+
+def portfolio_response(*, assessment: Assessment, standard_code: str) -> Response | None:
+    return (
+        Response.objects.filter(assessment=assessment, standard__code=standard_code.upper())
+        .select_related("standard__value", "updated_by", "assessment__service", "assessment__edition")
+        .first()
+    )
+
+
+def response_links(*, response: Response) -> list[EvidenceLink]:
+    return list(
+        EvidenceLink.objects.filter(response=response)
+        .select_related("evidence", "linked_by")
+        .order_by("evidence__title", "evidence_id")
+    )
+
+
+def evidence_linkable(*, response: Response) -> QuerySet[Evidence]:
+    """Current items of the service's library not yet linked to this standard, for the 'link evidence' list."""
+    return (
+        Evidence.objects.filter(service_id=response.assessment.service_id, superseded_at__isnull=True)
+        .exclude(links__response=response)
+        .only("id", "title", "kind", "effective_on")
+        .order_by("title", "id")
+    )
+
+
+def standard_neighbours(*, assessment: Assessment, standard: Standard) -> tuple[Standard | None, Standard | None]:
+    """The standards before and after this one in the portfolio, for previous/next links."""
+    codes = list(
+        Standard.objects.filter(edition_id=assessment.edition_id)
+        .order_by("value__order", "order", "code")
+        .only("code", "title")
+    )
+    index = next(i for i, other in enumerate(codes) if other.pk == standard.pk)
+    return (codes[index - 1] if index else None, codes[index + 1] if index + 1 < len(codes) else None)
+
+
+def assessments_for_service(*, service: Service) -> list[Assessment]:
+    return list(service.assessments.select_related("edition").order_by("-started_at"))
+
+
+def open_assessment(*, service: Service) -> Assessment | None:
+    return service.assessments.exclude(status__in=Assessment.CLOSED_STATES).select_related("edition").first()
+
+
+def open_assessments_progress(*, service_ids: list[int]) -> dict[int, Assessment]:
+    """Each service's open assessment with `n_complete` and `n_total` standards, in one query."""
+    complete = Q(responses__rating__gt="") & ~Q(responses__narrative="") & Q(responses__links__isnull=False)
+    assessments = (
+        Assessment.objects.filter(service_id__in=service_ids)
+        .exclude(status__in=Assessment.CLOSED_STATES)
+        .annotate(
+            n_total=Count("responses", distinct=True),
+            n_complete=Count("responses", filter=complete, distinct=True),
+        )
+    )
+    return {assessment.service_id: assessment for assessment in assessments}
+
+
+# Evidence -------------------------------------------------------------------------------------------------------
+
+
+def evidence_library(
+    *, service: Service, query: str = "", kind: str = "", include_superseded: bool = False
+) -> QuerySet[Evidence]:
+    """A service's evidence, newest first, with how many standards each item supports in the open portfolio."""
+    items = Evidence.objects.filter(service=service).select_related("owner")
+    if not include_superseded:
+        items = items.filter(superseded_at__isnull=True)
+    if query:
+        items = items.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    if kind:
+        items = items.filter(kind=kind)
+    open_states = ~Q(links__response__assessment__status__in=Assessment.CLOSED_STATES)
+    return items.annotate(n_links=Count("links", filter=open_states)).order_by("-effective_on", "title", "id")
+
+
+def evidence_item(*, pk: int) -> Evidence | None:
+    return Evidence.objects.select_related("service__organisation", "owner", "created_by").filter(pk=pk).first()
+
+
+def evidence_history(*, evidence: Evidence) -> list[Evidence]:
+    return list(
+        Evidence.objects.filter(lineage=evidence.lineage, service_id=evidence.service_id)
+        .select_related("created_by")
+        .order_by("-version")
+    )
+
+
+def evidence_links_by_assessment(*, evidence: Evidence) -> list[EvidenceLink]:
+    return list(
+        EvidenceLink.objects.filter(evidence=evidence)
+        .select_related("response__standard", "response__assessment__edition")
+        .order_by("-response__assessment__started_at", "response__standard__value__order", "response__standard__order")
+    )
+
+
+def assessment_standards(*, assessment: Assessment) -> list[Response]:
+    """Every standard of an assessment, for choosing which ones a piece of evidence supports."""
+    return list(
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard__value")
+        .only(
+            "id",
+            "assessment_id",
+            "standard__code",
+            "standard__title",
+            "standard__value__name",
+            "standard__value__order",
+        )
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )
+
+
+def service_team(*, service: Service) -> list[ServiceMembership]:
+    return list(service.memberships.select_related("user").order_by("role", "user__full_name"))

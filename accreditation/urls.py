@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
 from .forms import SignInForm
+from .views import evidence, home, portfolio, services
 
 admin.site.site_header = f"{settings.PROGRAMME_NAME} administration"
 admin.site.site_title = settings.PROGRAMME_NAME
@@ -29,9 +29,49 @@ account_patterns = [
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
+service_patterns = (
+    [
+        path("<int:service_id>/", services.service_detail, name="detail"),
+        path("<int:service_id>/start/", services.assessment_start_view, name="start"),
+    ],
+    "services",
+)
+
+portfolio_patterns = (
+    [
+        path("<int:pk>/", portfolio.overview, name="overview"),
+        path("<int:pk>/values/<str:value_code>/", portfolio.value_page, name="value"),
+        path("<int:pk>/standards/<str:standard_code>/", portfolio.standard_page, name="standard"),
+        path("<int:pk>/standards/<str:standard_code>/link/", portfolio.link_evidence, name="link"),
+        path(
+            "<int:pk>/standards/<str:standard_code>/unlink/<int:evidence_id>/",
+            portfolio.unlink_evidence,
+            name="unlink",
+        ),
+        path("<int:pk>/submit/", portfolio.submit, name="submit"),
+    ],
+    "portfolio",
+)
+
+evidence_patterns = (
+    [
+        path("services/<int:service_id>/", evidence.library, name="library"),
+        path("services/<int:service_id>/add/", evidence.add, name="add"),
+        path("<int:pk>/", evidence.detail, name="detail"),
+        path("<int:pk>/links/", evidence.set_links, name="links"),
+        path("<int:pk>/new-version/", evidence.new_version, name="new_version"),
+        path("<int:pk>/delete/", evidence.delete, name="delete"),
+        path("<int:pk>/download/", evidence.download, name="download"),
+    ],
+    "evidence",
+)
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("account/", include(account_patterns)),
     path("standards/", include("standards.urls")),
+    path("services/", include(service_patterns)),
+    path("portfolio/", include(portfolio_patterns)),
+    path("evidence/", include(evidence_patterns)),
     path("admin/", admin.site.urls),
 ]

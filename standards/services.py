@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accreditation.models import User
-from accreditation.services import audit_log
+from accreditation.services.audit import audit_log
 
 from .models import AwardRule, Edition, Standard, Value
 

@@ -4,9 +4,12 @@ import pytest
 from django.conf import settings
 
 from accreditation.models import ServiceMembership
+from accreditation.services.assessments import assessment_start, response_save
+from accreditation.services.evidence import evidence_create, evidence_link
 from standards.services import edition_load
 
-from .factories import PASSWORD, MembershipFactory, ServiceFactory, UserFactory
+from .factories import PASSWORD, MembershipFactory, ServiceFactory, UserFactory, edition_with
+from .files import upload
 
 EDITION_2026 = settings.BASE_DIR / "fixtures" / "standards" / "edition-2026.json"
 
@@ -63,3 +66,50 @@ def team_member(service):
         user__full_name="Mo Member",
         user__email="member@example.org",
     ).user
+
+
+@pytest.fixture
+def edition(db):
+    """A published edition of ten values with two standards each: small enough to fill in quickly."""
+    return edition_with(standards_per_value=2)
+
+
+@pytest.fixture
+def assessment(edition, team_lead, team_member):
+    return assessment_start(service=team_lead.memberships.get().service, by=team_lead)
+
+
+@pytest.fixture
+def other_member(db):
+    """On the team of a different service."""
+    return MembershipFactory(user__full_name="Otto Other", user__email="other@example.org").user
+
+
+@pytest.fixture
+def make_evidence(team_member):
+    def make(service=None, by=None, upload=None, **fields):
+        by = by or team_member
+        service = service or by.memberships.first().service
+        fields.setdefault("title", "Community meeting minutes")
+        return evidence_create(service=service, by=by, owner=by, no_personal_data=True, upload=upload, **fields)
+
+    return make
+
+
+def complete(assessment, by, evidence=None, rating="met"):
+    """Give every standard of `assessment` a rating, a narrative and one piece of evidence."""
+    if evidence is None:
+        evidence = evidence_create(
+            service=assessment.service,
+            by=by,
+            owner=by,
+            no_personal_data=True,
+            title="Everything",
+            upload=upload("minutes.pdf"),
+        )
+    for response in assessment.responses.select_related("assessment", "standard"):
+        response_save(
+            response=response, rating=rating, narrative="We do this.", expected_version=response.version, by=by
+        )
+        evidence_link(response=response, evidence=evidence, by=by)
+    return evidence

@@ -139,6 +139,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files: under MEDIA_ROOT, which no URL serves; any Django storage (S3-compatible) works here.
+    "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Evidence and reports are private: this folder is never served by URL, only through permission-checked views.
@@ -193,7 +195,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one working day
 
+# Evidence uploads: per file, and all of one service's files together.
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_SERVICE_BYTES = env_int("EVIDENCE_MAX_SERVICE_BYTES", 500 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 PROGRAMME_NAME = "Enabling Environments"
+# Where people reach the site; e-mails link here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A service's portfolio is due this many months after it joins the programme (PRODUCT.md §2).
 PORTFOLIO_DUE_MONTHS = 12
 

@@ -1,12 +1,81 @@
 import datetime
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files import File
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.models import Organisation, Service, ServiceMembership, User
-from accreditation.services import membership_set
+from accreditation.models import Assessment, Evidence, Organisation, Response, Service, ServiceMembership, User
+from accreditation.services.assessments import assessment_start, assessment_transition, response_save
+from accreditation.services.evidence import evidence_create, evidence_link
+from accreditation.services.people import membership_set
+
+DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo-evidence"
+
+# (file name or None for a written note, title, kind, contributed by, description)
+DEMO_EVIDENCE = [
+    (
+        "community-meeting-minutes.txt",
+        "Community meeting minutes",
+        Evidence.Kind.MEETING,
+        Evidence.Contributor.SERVICE_USER,
+        "Minutes of a weekly community meeting, chaired by a person who uses the service.",
+    ),
+    (
+        "welcome-leaflet.pdf",
+        "Welcome leaflet written with people who use the service",
+        Evidence.Kind.DOCUMENT,
+        Evidence.Contributor.STAFF,
+        "Given to everyone on arrival; co-written at the community meeting.",
+    ),
+    (
+        "survey-summary.csv",
+        "Staff and service-user survey summary",
+        Evidence.Kind.SURVEY,
+        Evidence.Contributor.STAFF,
+        "Mean scores per value from this year's questionnaires.",
+    ),
+    (
+        "shared-garden.png",
+        "Photo of the shared garden",
+        Evidence.Kind.IMAGE,
+        Evidence.Contributor.SERVICE_USER,
+        "The garden people who use the service and staff planted together. No faces.",
+    ),
+    (
+        None,
+        "Note of a reflective practice session",
+        Evidence.Kind.MEETING,
+        Evidence.Contributor.STAFF,
+        "Monthly reflective practice for staff, facilitated by a psychologist: themes discussed and actions agreed.",
+    ),
+]
+
+RATINGS = [
+    Response.Rating.MET,
+    Response.Rating.MET,
+    Response.Rating.PARTLY_MET,
+    Response.Rating.MET,
+    Response.Rating.NOT_MET,
+]
+
+
+def narrative_for(service: Service, standard, number: int) -> str:
+    openings = [
+        f"On {service.name} this is part of everyday life.",
+        f"This is an area {service.name} has worked on over the past year.",
+        f"People who use {service.name} and staff looked at this standard together at the community meeting.",
+    ]
+    return (
+        f"{openings[number % len(openings)]} {standard.statement}\n\n"
+        "What we do: we talk about it at the weekly community meeting, and staff reflect on it in supervision.\n"
+        "What people told us: in this year's survey most people who use the service agreed.\n"
+        "What we want to improve: making sure new arrivals hear about it in their first week."
+    )
+
 
 # Memorable on purpose: these accounts exist only in demo databases.
 ADMIN_PASSWORD = "demo-admin-password"
@@ -124,6 +193,9 @@ class Command(BaseCommand):
                     user = person(email, full_name, TEAM_PASSWORD)
                     membership_set(service=service, user=user, role=role, by=admin)
 
+        self._seed_portfolio("Willow Ward", complete=20, submit=False)
+        self._seed_portfolio("C Wing Psychologically Informed Unit", complete=None, submit=True)
+
         self.stdout.write(
             self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:")
         )
@@ -139,3 +211,56 @@ class Command(BaseCommand):
             what = [r for r, flag in (("administrator", user.is_administrator), ("reviewer", user.is_reviewer)) if flag]
             what += memberships.get(email, [])
             self.stdout.write(f"  {email:<{width}}  {password:<22}  {full_name} – {'; '.join(what)}")
+
+    def _seed_portfolio(self, service_name: str, *, complete: int | None, submit: bool) -> None:
+        """A portfolio with `complete` standards finished (None: all), and real small files in the library."""
+        service = Service.objects.get(name=service_name)
+        if service.assessments.exists():
+            return
+        lead = service.memberships.get(role=ServiceMembership.Role.LEAD).user
+        assessment = assessment_start(service=service, by=lead)
+        library = []
+        for file_name, title, kind, contributed_by, description in DEMO_EVIDENCE:
+            upload = None
+            if file_name:
+                upload = File((DEMO_FILES / file_name).open("rb"), name=file_name)
+            try:
+                library.append(
+                    evidence_create(
+                        service=service,
+                        by=lead,
+                        title=title,
+                        owner=lead,
+                        no_personal_data=True,
+                        description=description,
+                        kind=kind,
+                        contributed_by=contributed_by,
+                        effective_on=timezone.localdate() - datetime.timedelta(days=30 * len(library) + 7),
+                        upload=upload,
+                    )
+                )
+            finally:
+                if upload is not None:
+                    upload.close()
+        responses = list(
+            assessment.responses.select_related("standard", "assessment").order_by(
+                "standard__value__order", "standard__order"
+            )
+        )
+        for number, response in enumerate(responses):
+            if complete is not None and number >= complete + 5:
+                break
+            finished = complete is None or number < complete
+            # Beyond the finished ones, a few are half done: a rating but no narrative or evidence yet.
+            response_save(
+                response=response,
+                rating=RATINGS[number % len(RATINGS)],
+                narrative=narrative_for(service, response.standard, number) if finished else "",
+                expected_version=response.version,
+                by=lead,
+            )
+            if finished:
+                evidence_link(response=response, evidence=library[number % len(library)], by=lead)
+                evidence_link(response=response, evidence=library[(number + 2) % len(library)], by=lead)
+        if submit:
+            assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=lead)

@@ -1,8 +1,8 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from .rules import is_administrator, is_reviewer
-from .selectors import memberships_for_user, programme_summary
+from ..rules import is_administrator, is_reviewer
+from ..selectors import memberships_for_user, open_assessments_progress, programme_summary
 
 
 def home(request):
@@ -10,11 +10,15 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "accreditation/landing.html")
     user = request.user
+    memberships = list(memberships_for_user(user=user))
+    portfolios = open_assessments_progress(service_ids=[membership.service_id for membership in memberships])
+    for membership in memberships:
+        membership.open_assessment = portfolios.get(membership.service_id)
     return render(
         request,
         "accreditation/home.html",
         {
-            "memberships": list(memberships_for_user(user=user)),
+            "memberships": memberships,
             "show_reviews": is_reviewer(user),
             "programme": programme_summary() if is_administrator(user) else None,
             "today": timezone.localdate(),

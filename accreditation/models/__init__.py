@@ -1,0 +1,22 @@
+from .assessments import NARRATIVE_MAX_LENGTH, Assessment, Response
+from .audit import AuditEvent, AuditEventQuerySet
+from .evidence import Evidence, EvidenceLink, evidence_storage, evidence_upload_to
+from .people import Organisation, Service, ServiceMembership, User, UserManager, add_months
+
+__all__ = [
+    "NARRATIVE_MAX_LENGTH",
+    "Assessment",
+    "AuditEvent",
+    "AuditEventQuerySet",
+    "Evidence",
+    "EvidenceLink",
+    "Organisation",
+    "Response",
+    "Service",
+    "ServiceMembership",
+    "User",
+    "UserManager",
+    "add_months",
+    "evidence_storage",
+    "evidence_upload_to",
+]

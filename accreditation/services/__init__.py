@@ -1,0 +1,1 @@
+"""Every write in the accreditation app: people, portfolios, evidence, and the audit trail they leave."""

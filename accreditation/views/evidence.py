@@ -1,0 +1,276 @@
+"""The evidence library: list, add, view, link to standards, new versions, delete, and permission-checked download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
+from ..models import Evidence, Response, Service
+from ..selectors import (
+    assessment_standards,
+    evidence_history,
+    evidence_item,
+    evidence_library,
+    evidence_links_by_assessment,
+    open_assessment,
+)
+from ..services.evidence import (
+    EvidenceTampered,
+    download_name,
+    evidence_create,
+    evidence_delete,
+    evidence_frozen_links,
+    evidence_new_version,
+    evidence_open_verified,
+    evidence_set_links,
+    service_storage_used,
+)
+from .access import visible_or_404
+
+PAGE_SIZE = 25
+
+
+def _service(request, service_id) -> Service:
+    return visible_or_404(
+        Service.objects.select_related("organisation").filter(pk=service_id).first(),
+        request.user,
+        "accreditation.view_evidence_library",
+    )
+
+
+def _evidence(request, pk) -> Evidence:
+    return visible_or_404(evidence_item(pk=pk), request.user, "accreditation.see_evidence")
+
+
+@login_required
+def library(request, service_id):
+    service = _service(request, service_id)
+    query = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Evidence.Kind.values else ""
+    include_superseded = request.GET.get("history") == "1"
+    items = evidence_library(service=service, query=query, kind=kind, include_superseded=include_superseded)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accreditation/evidence/library.html",
+        {
+            "service": service,
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "kinds": Evidence.Kind.choices,
+            "include_superseded": include_superseded,
+            "can_add": request.user.has_perm("accreditation.add_evidence_item", service),
+        },
+    )
+
+
+def _link_target(request, service) -> Response | None:
+    """The standard to link new evidence to, when the person came from a standard's page."""
+    response_id = request.GET.get("for") or request.POST.get("for")
+    if not response_id or not str(response_id).isdigit():
+        return None
+    response = (
+        Response.objects.select_related("standard", "assessment__service")
+        .filter(pk=response_id, assessment__service=service)
+        .first()
+    )
+    if response is None or not request.user.has_perm("accreditation.edit_portfolio", response.assessment):
+        return None
+    return response
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it concerns, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error("file" if "file" in form.fields else None, message)
+
+
+@login_required
+def add(request, service_id):
+    service = _service(request, service_id)
+    if not request.user.has_perm("accreditation.add_evidence_item", service):
+        raise PermissionDenied
+    link_to = _link_target(request, service)
+    if request.method == "POST":
+        form = EvidenceForm(request.POST, request.FILES, service=service)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                evidence = evidence_create(
+                    service=service,
+                    by=request.user,
+                    upload=data.pop("file"),
+                    link_to=link_to,
+                    **data,
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, f"“{evidence.title}” is in your evidence library.")
+                if link_to is not None:
+                    return redirect("portfolio:standard", pk=link_to.assessment_id, standard_code=link_to.standard.code)
+                return redirect("evidence:detail", pk=evidence.pk)
+    else:
+        form = EvidenceForm(service=service, initial={"owner": request.user.pk})
+    return render(
+        request,
+        "accreditation/evidence/form.html",
+        {
+            "service": service,
+            "form": form,
+            "link_to": link_to,
+            "storage_used": service_storage_used(service=service),
+            "title": "Add evidence",
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    evidence = _evidence(request, pk)
+    service = evidence.service
+    can_manage = request.user.has_perm("accreditation.manage_evidence", evidence)
+    assessment = open_assessment(service=service)
+    links_form = None
+    if can_manage and assessment is not None and request.user.has_perm("accreditation.edit_portfolio", assessment):
+        responses = assessment_standards(assessment=assessment)
+        links = evidence_links_by_assessment(evidence=evidence)
+        links_form = EvidenceLinksForm(
+            responses=responses,
+            initial={"responses": [link.response_id for link in links if link.response.assessment_id == assessment.pk]},
+        )
+    else:
+        links = evidence_links_by_assessment(evidence=evidence)
+    return render(
+        request,
+        "accreditation/evidence/detail.html",
+        {
+            "service": service,
+            "evidence": evidence,
+            "history": evidence_history(evidence=evidence),
+            "links": links,
+            "links_form": links_form,
+            "assessment": assessment,
+            "can_manage": can_manage,
+            "download_name": download_name(evidence) if evidence.has_file else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_links(request, pk):
+    evidence = _evidence(request, pk)
+    assessment = open_assessment(service=evidence.service)
+    if assessment is None or not request.user.has_perm("accreditation.edit_portfolio", assessment):
+        raise PermissionDenied
+    if not request.user.has_perm("accreditation.manage_evidence", evidence):
+        raise PermissionDenied
+    form = EvidenceLinksForm(request.POST, responses=assessment_standards(assessment=assessment))
+    if form.is_valid():
+        evidence_set_links(
+            evidence=evidence, responses=list(form.cleaned_data["responses"]), assessment=assessment, by=request.user
+        )
+        count = len(form.cleaned_data["responses"])
+        messages.success(request, f"“{evidence.title}” now supports {count} standard{'s' if count != 1 else ''}.")
+    else:
+        messages.error(request, "Choose standards from the list.")
+    return redirect("evidence:detail", pk=evidence.pk)
+
+
+@login_required
+def new_version(request, pk):
+    evidence = _evidence(request, pk)
+    if not request.user.has_perm("accreditation.manage_evidence", evidence):
+        raise PermissionDenied
+    service = evidence.service
+    if request.method == "POST":
+        form = EvidenceVersionForm(request.POST, request.FILES, service=service)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data.pop("file")
+            try:
+                if upload is None and evidence.has_file:
+                    # Same file, new details: the new version points at a copy of the stored bytes.
+                    upload = evidence.file.storage.open(evidence.file.name, "rb")
+                    upload.name, upload.size = evidence.original_name, evidence.size
+                replacement = evidence_new_version(evidence=evidence, by=request.user, upload=upload, **data)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Version {replacement.version} of “{replacement.title}” replaces version {evidence.version}. "
+                    "Standards in your open portfolio now link to the new version.",
+                )
+                return redirect("evidence:detail", pk=replacement.pk)
+    else:
+        carried = ["title", "description", "kind", "effective_on", "contributed_by", "owner"]
+        form = EvidenceVersionForm(service=service, initial=model_to_dict(evidence, fields=carried))
+    return render(
+        request,
+        "accreditation/evidence/form.html",
+        {
+            "service": service,
+            "form": form,
+            "evidence": evidence,
+            "storage_used": service_storage_used(service=service),
+            "title": f"New version of “{evidence.title}”",
+        },
+    )
+
+
+@login_required
+def delete(request, pk):
+    evidence = _evidence(request, pk)
+    if not request.user.has_perm("accreditation.manage_evidence", evidence):
+        raise PermissionDenied
+    frozen = evidence_frozen_links(evidence=evidence)
+    if request.method == "POST" and not frozen:
+        evidence_delete(evidence=evidence, by=request.user)
+        messages.success(request, f"“{evidence.title}” has been deleted from your library.")
+        return redirect("evidence:library", service_id=evidence.service_id)
+    return render(
+        request,
+        "accreditation/evidence/delete.html",
+        {
+            "service": evidence.service,
+            "evidence": evidence,
+            "frozen": frozen,
+            "links": evidence_links_by_assessment(evidence=evidence),
+        },
+    )
+
+
+@login_required
+def download(request, pk):
+    evidence = _evidence(request, pk)
+    if not evidence.has_file:
+        raise Http404("This evidence is a written note with no file.")
+    try:
+        handle = evidence_open_verified(evidence=evidence)
+    except EvidenceTampered:
+        return render(request, "accreditation/evidence/tampered.html", {"evidence": evidence}, status=409)
+    except FileNotFoundError:
+        return render(
+            request, "accreditation/evidence/tampered.html", {"evidence": evidence, "missing": True}, status=410
+        )
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(evidence), content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

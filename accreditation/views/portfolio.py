@@ -1,0 +1,201 @@
+"""A service's portfolio: the overview, a page per value and per standard, and submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
+from ..models import Assessment, Evidence
+from ..selectors import (
+    assessment_for_portfolio,
+    evidence_linkable,
+    portfolio_progress,
+    portfolio_response,
+    portfolio_value_responses,
+    response_links,
+    standard_neighbours,
+)
+from ..services.assessments import ResponseConflict, assessment_transition, response_save
+from ..services.evidence import evidence_link, evidence_unlink
+from .access import visible_or_404
+
+
+def _assessment(request, pk) -> Assessment:
+    return visible_or_404(assessment_for_portfolio(pk=pk), request.user, "accreditation.view_portfolio")
+
+
+def _editable_or_403(request, assessment):
+    if not request.user.has_perm("accreditation.edit_portfolio", assessment):
+        raise PermissionDenied
+
+
+@login_required
+def overview(request, pk):
+    assessment = _assessment(request, pk)
+    progress = portfolio_progress(assessment=assessment)
+    return render(
+        request,
+        "accreditation/portfolio/overview.html",
+        {
+            "assessment": assessment,
+            "service": assessment.service,
+            "progress": progress,
+            "days_left": (assessment.due_on - timezone.localdate()).days,
+            "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
+            "can_submit": request.user.has_perm("accreditation.submit_portfolio", assessment),
+        },
+    )
+
+
+@login_required
+def value_page(request, pk, value_code):
+    assessment = _assessment(request, pk)
+    responses = portfolio_value_responses(assessment=assessment, value_code=value_code)
+    if not responses:
+        raise Http404("No such value in this portfolio.")
+    return render(
+        request,
+        "accreditation/portfolio/value.html",
+        {
+            "assessment": assessment,
+            "service": assessment.service,
+            "value": responses[0].standard.value,
+            "responses": responses,
+            "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
+        },
+    )
+
+
+def _standard_context(request, assessment, response, form, conflict=None):
+    previous_standard, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
+    can_edit = request.user.has_perm("accreditation.edit_portfolio", assessment)
+    return {
+        "assessment": assessment,
+        "service": assessment.service,
+        "response": response,
+        "standard": response.standard,
+        "value": response.standard.value,
+        "form": form,
+        "conflict": conflict,
+        "links": response_links(response=response),
+        "link_form": LinkEvidenceForm(queryset=evidence_linkable(response=response)) if can_edit else None,
+        "can_edit": can_edit,
+        "previous_standard": previous_standard,
+        "next_standard": next_standard,
+    }
+
+
+@login_required
+def standard_page(request, pk, standard_code):
+    assessment = _assessment(request, pk)
+    response = portfolio_response(assessment=assessment, standard_code=standard_code)
+    if response is None:
+        raise Http404("No such standard in this portfolio.")
+    conflict = None
+    if request.method == "POST":
+        _editable_or_403(request, assessment)
+        form = ResponseForm(request.POST)
+        if form.is_valid():
+            try:
+                response_save(
+                    response=response,
+                    rating=form.cleaned_data["rating"],
+                    narrative=form.cleaned_data["narrative"],
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except ResponseConflict as error:
+                conflict = error.current
+                # Keep what this person typed; move the lock on so their next save, once they have compared, goes in.
+                form = ResponseForm(
+                    initial={
+                        "rating": form.cleaned_data["rating"],
+                        "narrative": form.cleaned_data["narrative"],
+                        "version": conflict.version,
+                    }
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"{response.standard.code} saved.")
+                if "save_next" in request.POST:
+                    _, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
+                    if next_standard is not None:
+                        return redirect("portfolio:standard", pk=assessment.pk, standard_code=next_standard.code)
+                return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
+        status = 409 if conflict else 200
+    else:
+        form = ResponseForm(
+            initial={"rating": response.rating, "narrative": response.narrative, "version": response.version}
+        )
+        status = 200
+    return render(
+        request,
+        "accreditation/portfolio/standard.html",
+        _standard_context(request, assessment, response, form, conflict),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def link_evidence(request, pk, standard_code):
+    assessment = _assessment(request, pk)
+    response = portfolio_response(assessment=assessment, standard_code=standard_code)
+    if response is None:
+        raise Http404("No such standard in this portfolio.")
+    _editable_or_403(request, assessment)
+    form = LinkEvidenceForm(request.POST, queryset=evidence_linkable(response=response))
+    if form.is_valid():
+        evidence_link(response=response, evidence=form.cleaned_data["evidence"], by=request.user)
+        messages.success(request, f"“{form.cleaned_data['evidence'].title}” now supports {response.standard.code}.")
+    else:
+        messages.error(request, " ".join(form.errors["evidence"]))
+    return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
+
+
+@login_required
+@require_POST
+def unlink_evidence(request, pk, standard_code, evidence_id):
+    assessment = _assessment(request, pk)
+    response = portfolio_response(assessment=assessment, standard_code=standard_code)
+    if response is None:
+        raise Http404("No such standard in this portfolio.")
+    _editable_or_403(request, assessment)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, service_id=assessment.service_id)
+    evidence_unlink(response=response, evidence=evidence, by=request.user)
+    messages.success(
+        request, f"“{evidence.title}” no longer supports {response.standard.code}. It stays in your library."
+    )
+    return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
+
+
+@login_required
+def submit(request, pk):
+    assessment = _assessment(request, pk)
+    if not request.user.has_perm("accreditation.submit_portfolio", assessment):
+        raise PermissionDenied
+    progress = portfolio_progress(assessment=assessment)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and not progress.missing and form.is_valid():
+        try:
+            assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
+                "The portfolio is now read-only.",
+            )
+            return redirect("portfolio:overview", pk=assessment.pk)
+    return render(
+        request,
+        "accreditation/portfolio/submit.html",
+        {"assessment": assessment, "service": assessment.service, "progress": progress, "form": form},
+    )

@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ..models import Service
+from ..selectors import assessments_for_service, open_assessments_progress, service_team
+from ..services.assessments import assessment_start
+from .access import visible_or_404
+
+
+@login_required
+def service_detail(request, service_id):
+    service = visible_or_404(
+        Service.objects.select_related("organisation").filter(pk=service_id).first(),
+        request.user,
+        "accreditation.view_service",
+    )
+    assessments = assessments_for_service(service=service)
+    return render(
+        request,
+        "accreditation/services/detail.html",
+        {
+            "service": service,
+            "team": service_team(service=service),
+            "assessments": assessments,
+            "open_assessment": open_assessments_progress(service_ids=[service.pk]).get(service.pk),
+            "can_start": request.user.has_perm("accreditation.start_assessment", service),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_start_view(request, service_id):
+    service = visible_or_404(Service.objects.filter(pk=service_id).first(), request.user, "accreditation.view_service")
+    try:
+        assessment = assessment_start(service=service, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("services:detail", service_id=service.pk)
+    messages.success(
+        request, "Your portfolio has started. Work through the values in any order; everything saves as you go."
+    )
+    return redirect("portfolio:overview", pk=assessment.pk)
