@@ -46,10 +46,10 @@ class EvidenceForm(forms.ModelForm):
     """A new item for the library: a file, or a written note with no file."""
 
     file = forms.FileField(
-        label="File (optional)",
+        label="File",
         required=False,
         help_text=(
-            "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, plain text or CSV. "
+            "Optional. PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, plain text or CSV. "
             "Leave empty to add a written note without a file."
         ),
     )

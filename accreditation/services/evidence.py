@@ -120,6 +120,13 @@ def _store(evidence: Evidence, upload: UploadedFile | None, service: Service) ->
     if upload is None:
         return
     checked = evidence_check_file(service=service, upload=upload)
+    if evidence.previous_version_id is None:
+        duplicate = Evidence.objects.filter(service=service, sha256=checked.sha256, superseded_at__isnull=True).first()
+        if duplicate is not None:
+            raise ValidationError(
+                f"This file is already in your library as “{duplicate.title}”. Link that item to the standard instead "
+                "of uploading it again."
+            )
     evidence.original_name = (upload.name or "file")[-255:]
     evidence.size, evidence.content_type, evidence.sha256 = checked.size, checked.content_type, checked.sha256
     evidence.file.save("upload", upload, save=False)

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
 from ..models import Evidence, Response, Service
@@ -30,7 +29,7 @@ from ..services.evidence import (
     evidence_set_links,
     service_storage_used,
 )
-from .access import visible_or_404
+from .access import refuse_unless_post, visible_or_404
 
 PAGE_SIZE = 25
 
@@ -66,6 +65,7 @@ def library(request, service_id):
             "kind": kind,
             "kinds": Evidence.Kind.choices,
             "include_superseded": include_superseded,
+            "assessment": open_assessment(service=service),
             "can_add": request.user.has_perm("accreditation.add_evidence_item", service),
         },
     )
@@ -131,6 +131,7 @@ def add(request, service_id):
             "service": service,
             "form": form,
             "link_to": link_to,
+            "assessment": open_assessment(service=service),
             "storage_used": service_storage_used(service=service),
             "title": "Add evidence",
         },
@@ -170,9 +171,10 @@ def detail(request, pk):
 
 
 @login_required
-@require_POST
 def set_links(request, pk):
     evidence = _evidence(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
     assessment = open_assessment(service=evidence.service)
     if assessment is None or not request.user.has_perm("accreditation.edit_portfolio", assessment):
         raise PermissionDenied
@@ -226,6 +228,7 @@ def new_version(request, pk):
             "service": service,
             "form": form,
             "evidence": evidence,
+            "assessment": open_assessment(service=service),
             "storage_used": service_storage_used(service=service),
             "title": f"New version of “{evidence.title}”",
         },
@@ -250,6 +253,7 @@ def delete(request, pk):
             "evidence": evidence,
             "frozen": frozen,
             "links": evidence_links_by_assessment(evidence=evidence),
+            "assessment": open_assessment(service=evidence.service),
         },
     )
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
 from ..models import Assessment, Evidence
@@ -21,7 +20,7 @@ from ..selectors import (
 )
 from ..services.assessments import ResponseConflict, assessment_transition, response_save
 from ..services.evidence import evidence_link, evidence_unlink
-from .access import visible_or_404
+from .access import refuse_unless_post, visible_or_404
 
 
 def _assessment(request, pk) -> Assessment:
@@ -143,9 +142,10 @@ def standard_page(request, pk, standard_code):
 
 
 @login_required
-@require_POST
 def link_evidence(request, pk, standard_code):
     assessment = _assessment(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
     response = portfolio_response(assessment=assessment, standard_code=standard_code)
     if response is None:
         raise Http404("No such standard in this portfolio.")
@@ -160,9 +160,10 @@ def link_evidence(request, pk, standard_code):
 
 
 @login_required
-@require_POST
 def unlink_evidence(request, pk, standard_code, evidence_id):
     assessment = _assessment(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
     response = portfolio_response(assessment=assessment, standard_code=standard_code)
     if response is None:
         raise Http404("No such standard in this portfolio.")
@@ -181,7 +182,7 @@ def submit(request, pk):
     if not request.user.has_perm("accreditation.submit_portfolio", assessment):
         raise PermissionDenied
     progress = portfolio_progress(assessment=assessment)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not progress.missing and form.is_valid():
         try:
             assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=request.user)

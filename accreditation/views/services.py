@@ -2,12 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from ..models import Service
 from ..selectors import assessments_for_service, open_assessments_progress, service_team
 from ..services.assessments import assessment_start
-from .access import visible_or_404
+from .access import refuse_unless_post, visible_or_404
 
 
 @login_required
@@ -32,9 +31,10 @@ def service_detail(request, service_id):
 
 
 @login_required
-@require_POST
 def assessment_start_view(request, service_id):
     service = visible_or_404(Service.objects.filter(pk=service_id).first(), request.user, "accreditation.view_service")
+    if refused := refuse_unless_post(request):
+        return refused
     try:
         assessment = assessment_start(service=service, by=request.user)
     except ValidationError as error:

@@ -182,3 +182,10 @@ def test_deleting_removes_the_item_its_versions_links_and_files(
     assert EvidenceLink.objects.count() == 0
     assert stored_files(settings) == []
     assert AuditEvent.objects.filter(action="accreditation.evidence.deleted").count() == 2
+
+
+def test_the_same_file_twice_points_to_the_first_copy(make_evidence, settings):
+    make_evidence(upload=upload("minutes.pdf"), title="Minutes")
+    with pytest.raises(ValidationError, match="already in your library as “Minutes”"):
+        make_evidence(upload=upload("copy-of-minutes.pdf", ALLOWED["minutes.pdf"][0]))
+    assert len(stored_files(settings)) == 1
