@@ -38,3 +38,24 @@ def test_seed_demo_can_run_twice():
     assert (User.objects.count(), Service.objects.count(), ServiceMembership.objects.count()) == counts
     assert "Already loaded" in second
     assert second.count("@example.org") == counts[0]
+
+
+def test_seed_demo_gives_one_service_a_half_finished_portfolio_and_another_a_submitted_one(settings):
+    from accreditation.models import Assessment, Evidence
+    from accreditation.selectors import portfolio_progress
+    from accreditation.services.evidence import evidence_open_verified
+
+    run_seed()
+    half = Assessment.objects.get(service__name="Willow Ward")
+    progress = portfolio_progress(assessment=half)
+    assert half.status == "draft"
+    assert 0 < progress.complete < progress.total
+    done = Assessment.objects.get(service__name="C Wing Psychologically Informed Unit")
+    assert done.status == "submitted"
+    assert portfolio_progress(assessment=done).missing == []
+    files = Evidence.objects.exclude(file="")
+    assert files.count() >= 8
+    assert {item.content_type for item in files} >= {"application/pdf", "image/png", "text/plain", "text/csv"}
+    for item in files:
+        with evidence_open_verified(evidence=item) as handle:
+            assert handle.read(4)
