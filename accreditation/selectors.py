@@ -41,6 +41,7 @@ class ProgrammeSummary:
     due_soon: int
     upcoming: list[Service]
     by_setting: list[tuple[str, int]]
+    submitted: list[Assessment]
 
 
 def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int = 8) -> ProgrammeSummary:
@@ -74,6 +75,11 @@ def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int
         due_soon=service_counts["due_soon"],
         upcoming=upcoming,
         by_setting=by_setting,
+        submitted=list(
+            Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+            .select_related("service__organisation")
+            .order_by("submitted_at")[:upcoming_limit]
+        ),
     )
 
 

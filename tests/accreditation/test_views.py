@@ -95,12 +95,23 @@ def test_someone_with_no_role_is_told_what_to_do(client):
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_queries, administrator, size):
-    """Session, user, memberships and their teams, open portfolios, the programme summary (4 counts and a list)."""
+    """Session, user, memberships and their teams, open portfolios, the programme summary (4 counts and 2 lists)."""
     for _ in range(size):
         service = ServiceFactory()
         MembershipFactory(service=service, user=administrator)
         MembershipFactory.create_batch(2, service=service)
     client.force_login(administrator)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="card h-100"') == size
+
+
+def test_an_administrator_sees_submitted_portfolios_waiting_for_reviewers(client, administrator, assessment, team_lead):
+    from accreditation.services.assessments import assessment_transition
+    from tests.conftest import complete
+
+    complete(assessment, team_lead)
+    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    page = home(client, administrator)
+    assert "Portfolios waiting for reviewers" in page
+    assert reverse("portfolio:overview", args=[assessment.pk]) in page
