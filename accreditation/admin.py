@@ -81,7 +81,14 @@ def _save_memberships(request, formset):
     formset.save(commit=False)
     for membership in formset.deleted_objects:
         membership_remove(membership=membership, by=request.user)
-    for membership in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+    for membership, changed in formset.changed_objects:
+        if {"user", "service"} & set(changed):
+            # Moving a person to another team is leaving one and joining another; the old access must go.
+            original = ServiceMembership.objects.get(pk=membership.pk)
+            membership_remove(membership=original, by=request.user)
+            membership.pk = None
+        membership_set(service=membership.service, user=membership.user, role=membership.role, by=request.user)
+    for membership in formset.new_objects:
         membership_set(service=membership.service, user=membership.user, role=membership.role, by=request.user)
 
 
@@ -108,6 +115,20 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
     def service_count(self, obj):
         return obj.n_services
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action="accreditation.organisation.changed" if change else "accreditation.organisation.registered",
+            target=obj,
+            data={"fields": form.changed_data},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        services = formset.save()
+        for service in services:
+            audit_log(actor=request.user, action="accreditation.service.changed_in_organisation", target=service)
+
 
 class ServiceMembershipInline(admin.TabularInline):
     model = ServiceMembership
@@ -129,8 +150,12 @@ class ServiceAdmin(ObjectPermissionsModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change:
-            audit_log(actor=request.user, action="accreditation.service.registered", target=obj)
+        audit_log(
+            actor=request.user,
+            action="accreditation.service.changed" if change else "accreditation.service.registered",
+            target=obj,
+            data={"fields": form.changed_data},
+        )
 
     def save_formset(self, request, form, formset, change):
         _save_memberships(request, formset)
@@ -197,6 +222,6 @@ class AssessmentAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["title", "service", "kind", "effective_on", "version", "size", "content_type", "superseded_at"]
     list_filter = ["kind", "contributed_by", "content_type"]
-    list_select_related = ["service"]
+    list_select_related = ["service__organisation"]
     search_fields = ["title", "description", "service__name", "original_name", "sha256"]
     exclude = ["file"]

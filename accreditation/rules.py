@@ -5,27 +5,67 @@ Views, templates, selectors and the admin all ask these; nothing else decides wh
 
 import rules
 
+from .models import Assessment, Evidence, Response, Service
+
 LEAD = "lead"
 
 
-def service_roles(user) -> dict[int, str]:
-    """The person's role in each of their services, read once per request and kept on the user object."""
+def _memberships(user) -> list[tuple[int, str, int]]:
+    """(service, role, organisation) for each of the person's teams, read once per request and kept on the user."""
     if not (user and user.is_authenticated):
+        return []
+    rows = getattr(user, "_membership_rows", None)
+    if rows is None:
+        rows = list(user.memberships.values_list("service_id", "role", "service__organisation_id"))
+        user._membership_rows = rows
+    return rows
+
+
+def service_roles(user) -> dict[int, str]:
+    """The person's role in each of their services."""
+    return {service_id: role for service_id, role, _ in _memberships(user)}
+
+
+def own_organisations(user) -> set[int]:
+    """Organisations the person works in: they may never review any service of these."""
+    return {organisation_id for _, _, organisation_id in _memberships(user)}
+
+
+def review_roles(user) -> dict[int, tuple[str, bool, bool]]:
+    """For each assessment the person is on the review team of: (status, is lead, has declared no conflict)."""
+    if not (user and user.is_authenticated and user.is_active and user.is_reviewer):
         return {}
-    roles = getattr(user, "_service_roles", None)
+    roles = getattr(user, "_review_roles", None)
     if roles is None:
-        roles = dict(user.memberships.values_list("service_id", "role"))
-        user._service_roles = roles
+        roles = {
+            assessment_id: (status, is_lead, declared is not None)
+            for assessment_id, status, is_lead, declared in user.review_assignments.filter(
+                status__in=("invited", "accepted")
+            ).values_list("assessment_id", "status", "is_lead", "no_conflict_declared_at")
+        }
+        user._review_roles = roles
     return roles
+
+
+def reviewing(user, assessment, *, lead: bool = False) -> bool:
+    """On the assessment's review team, accepted, no conflict declared, and not from the service's organisation."""
+    if assessment is None:
+        return False
+    role = review_roles(user).get(assessment.pk)
+    if role is None or role[0] != "accepted" or not role[2] or (lead and not role[1]):
+        return False
+    return assessment.service.organisation_id not in own_organisations(user)
 
 
 def _service_id(obj) -> int | None:
     """The service an object belongs to: a service, an assessment, a piece of evidence or a response."""
-    if obj is None:
-        return None
-    if hasattr(obj, "assessment_id") and not hasattr(obj, "service_id"):
+    if isinstance(obj, Service):
+        return obj.pk
+    if isinstance(obj, Assessment | Evidence):
+        return obj.service_id
+    if isinstance(obj, Response):
         return obj.assessment.service_id
-    return getattr(obj, "service_id", None) or getattr(obj, "pk", None)
+    return None
 
 
 @rules.predicate
@@ -66,6 +106,39 @@ def evidence_is_current(user, evidence) -> bool:
     return evidence is not None and evidence.is_current
 
 
+@rules.predicate
+def is_assigned_reviewer(user, assessment) -> bool:
+    return reviewing(user, assessment)
+
+
+@rules.predicate
+def is_lead_reviewer(user, assessment) -> bool:
+    return reviewing(user, assessment, lead=True)
+
+
+@rules.predicate
+def reviews_evidence(user, evidence) -> bool:
+    """The evidence supports a portfolio this person is reviewing (and may therefore download)."""
+    if evidence is None or not review_roles(user):
+        return False
+    if evidence.service.organisation_id in own_organisations(user):
+        return False
+    assessment_ids = [
+        pk for pk, (status, _, declared) in review_roles(user).items() if status == "accepted" and declared
+    ]
+    return evidence.links.filter(response__assessment_id__in=assessment_ids).exists()
+
+
+def assessment_in(*states: str):
+    """A predicate: the assessment is in one of `states`."""
+
+    @rules.predicate(name=f"assessment_in_{'_'.join(states)}")
+    def predicate(user, assessment) -> bool:
+        return assessment is not None and assessment.status in states
+
+    return predicate
+
+
 # Django's admin is the administrators' tool for running the programme.
 rules.add_perm("accreditation", is_administrator)
 for model in ("user", "organisation", "servicemembership"):
@@ -86,6 +159,8 @@ rules.add_perm("accreditation.submit_portfolio", is_team_lead & portfolio_is_edi
 rules.add_perm("accreditation.view_evidence_library", is_administrator | is_team_member)
 rules.add_perm("accreditation.add_evidence_item", is_team_member)
 rules.add_perm("accreditation.see_evidence", is_administrator | is_team_member)
+# Reviewers download the evidence of portfolios they review, but do not browse the service's library.
+rules.add_perm("accreditation.download_evidence", is_administrator | is_team_member | reviews_evidence)
 rules.add_perm("accreditation.manage_evidence", is_team_member & evidence_is_current)
 
 # Background task results (PDF renders, e-mails) are visible to administrators, read-only.

@@ -315,3 +315,31 @@ def assessment_standards(*, assessment: Assessment) -> list[Response]:
 
 def service_team(*, service: Service) -> list[ServiceMembership]:
     return list(service.memberships.select_related("user").order_by("role", "user__full_name"))
+
+
+def portfolio_snapshot(*, assessment: Assessment) -> dict[str, dict]:
+    """What the team is sending, per standard code: rating, narrative and the exact evidence versions."""
+    responses = (
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard")
+        .prefetch_related(Prefetch("links", queryset=EvidenceLink.objects.select_related("evidence")))
+    )
+    return {
+        response.standard.code: {
+            "rating": response.rating,
+            "narrative": response.narrative,
+            "evidence": sorted(
+                (
+                    {
+                        "id": link.evidence_id,
+                        "title": link.evidence.title,
+                        "version": link.evidence.version,
+                        "sha256": link.evidence.sha256,
+                    }
+                    for link in response.links.all()
+                ),
+                key=lambda item: item["id"],
+            ),
+        }
+        for response in responses
+    }

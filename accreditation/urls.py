@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import converters  # noqa: F401  (registers <code:…>)
 from .forms import SignInForm
 from .views import evidence, home, portfolio, services
 
@@ -40,11 +41,11 @@ service_patterns = (
 portfolio_patterns = (
     [
         path("<int:pk>/", portfolio.overview, name="overview"),
-        path("<int:pk>/values/<str:value_code>/", portfolio.value_page, name="value"),
-        path("<int:pk>/standards/<str:standard_code>/", portfolio.standard_page, name="standard"),
-        path("<int:pk>/standards/<str:standard_code>/link/", portfolio.link_evidence, name="link"),
+        path("<int:pk>/values/<code:value_code>/", portfolio.value_page, name="value"),
+        path("<int:pk>/standards/<code:standard_code>/", portfolio.standard_page, name="standard"),
+        path("<int:pk>/standards/<code:standard_code>/link/", portfolio.link_evidence, name="link"),
         path(
-            "<int:pk>/standards/<str:standard_code>/unlink/<int:evidence_id>/",
+            "<int:pk>/standards/<code:standard_code>/unlink/<int:evidence_id>/",
             portfolio.unlink_evidence,
             name="unlink",
         ),
@@ -73,5 +74,6 @@ urlpatterns = [
     path("services/", include(service_patterns)),
     path("portfolio/", include(portfolio_patterns)),
     path("evidence/", include(evidence_patterns)),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-from .assessments import NARRATIVE_MAX_LENGTH, Assessment, Response
+from .assessments import NARRATIVE_MAX_LENGTH, Assessment, Response, Submission
 from .audit import AuditEvent, AuditEventQuerySet
 from .evidence import Evidence, EvidenceLink, evidence_storage, evidence_upload_to
 from .people import Organisation, Service, ServiceMembership, User, UserManager, add_months
@@ -14,6 +14,7 @@ __all__ = [
     "Response",
     "Service",
     "ServiceMembership",
+    "Submission",
     "User",
     "UserManager",
     "add_months",

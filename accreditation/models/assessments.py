@@ -19,11 +19,24 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        IN_REVIEW = "in_review", "In review"
+        RETURNED = "returned", "Returned for further work"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        REPORT_DRAFT = "report_draft", "Draft report with the team"
+        REPORT_FINAL = "report_final", "Report final, awaiting decision"
 
     # States in which the portfolio is finished with; any other state is "open", and a service has one open at most.
     CLOSED_STATES: tuple[str, ...] = ("decided", "withdrawn")
     # States in which the team may edit its portfolio.
-    EDITABLE_STATES: tuple[str, ...] = (Status.DRAFT,)
+    EDITABLE_STATES: tuple[str, ...] = (Status.DRAFT, Status.RETURNED)
+    # States in which reviewers are at work on it (assigned, scoring, visiting, reporting).
+    REVIEW_STATES: tuple[str, ...] = (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.RETURNED,
+        Status.RESUBMITTED,
+        Status.REPORT_DRAFT,
+    )
 
     service = models.ForeignKey("accreditation.Service", on_delete=models.PROTECT, related_name="assessments")
     edition = models.ForeignKey("standards.Edition", on_delete=models.PROTECT, related_name="assessments")
@@ -50,6 +63,24 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATES
+
+
+class Submission(models.Model):
+    """One round: what the team sent, frozen at the moment of (re)submission, so rounds can be compared."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # {standard code: {"rating", "narrative", "evidence": [{"id", "title", "version", "sha256"}]}}
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="submission_round_unique")]
+
+    def __str__(self) -> str:
+        return f"Round {self.number} of {self.assessment}"
 
 
 class Response(models.Model):

@@ -7,16 +7,18 @@ and what must be true first. `assessment_transition` is the only code that chang
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from standards.selectors import edition_current
 
-from ..models import Assessment, Response, Service, User
+from ..models import Assessment, Response, Service, Submission, User
 from .audit import audit_log
 
 
@@ -26,8 +28,11 @@ class Transition:
     permission: str
     # Returns what stops the move, in words the person can act on; empty when nothing does.
     problems: Callable[[Assessment], list[str]] = lambda assessment: []
-    # Run after the transaction commits (e-mails, background jobs). Receives the assessment's id.
-    after_commit: tuple[Callable[[int], None], ...] = field(default_factory=tuple)
+    # Runs inside the transaction, after the state has changed (records that belong with the move).
+    on_enter: Callable[[Assessment, User], None] | None = None
+    # The task told about the move once the transaction commits (an e-mail). It receives the assessment's id
+    # and the state it moved to, so that it can stay quiet if the assessment has moved on since.
+    notify: str = ""
 
 
 def _missing_for_submission(assessment: Assessment) -> list[str]:
@@ -37,31 +42,125 @@ def _missing_for_submission(assessment: Assessment) -> list[str]:
     return [f"{item.standard.code}: {', '.join(item.missing)} missing" for item in missing]
 
 
-def _notify_submitted(assessment_id: int) -> None:
-    from ..tasks import notify_portfolio_submitted
+def _record_submission(assessment: Assessment, by: User) -> None:
+    """Freeze what the team sent as a new round, so reviewers can see what changed between rounds."""
+    from ..selectors import portfolio_snapshot
 
-    notify_portfolio_submitted.enqueue(assessment_id)
+    number = assessment.submissions.count() + 1
+    Submission.objects.create(
+        assessment=assessment, number=number, submitted_by=by, snapshot=portfolio_snapshot(assessment=assessment)
+    )
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["submitted_at"])
+
+
+def _record_resubmission(assessment: Assessment, by: User) -> None:
+    from reviews.services import review_round_reset
+
+    _record_submission(assessment, by)
+    review_round_reset(assessment=assessment)
+
+
+def _needs_lead_reviewer(assessment: Assessment) -> list[str]:
+    from reviews.services import review_team_problems
+
+    return review_team_problems(assessment=assessment)
+
+
+def _needs_action_points(assessment: Assessment) -> list[str]:
+    from reviews.services import return_problems
+
+    return return_problems(assessment=assessment)
+
+
+def _report_release_problems(assessment: Assessment) -> list[str]:
+    from reviews.services import report_release_problems
+
+    return report_release_problems(assessment=assessment)
+
+
+def _report_finalise_problems(assessment: Assessment) -> list[str]:
+    from reviews.services import report_finalise_problems
+
+    return report_finalise_problems(assessment=assessment)
+
+
+def _stamp_report(field_name: str) -> Callable[[Assessment, User], None]:
+    def stamp(assessment: Assessment, by: User) -> None:
+        from reviews.models import ReviewReport
+
+        ReviewReport.objects.filter(assessment=assessment).update(**{field_name: timezone.now()})
+
+    return stamp
 
 
 S = Assessment.Status
+# The assessment's whole life, in one place: which state may follow which, who may make the move, what must be
+# true first, what is recorded with it, and who is told.
 ASSESSMENT_TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DRAFT, S.SUBMITTED): Transition(
         action="accreditation.assessment.submitted",
         permission="accreditation.submit_portfolio",
         problems=_missing_for_submission,
-        after_commit=(_notify_submitted,),
+        on_enter=_record_submission,
+        notify="accreditation.tasks.notify_portfolio_submitted",
+    ),
+    (S.SUBMITTED, S.IN_REVIEW): Transition(
+        action="accreditation.assessment.review_started",
+        permission="reviews.start_review",
+        problems=_needs_lead_reviewer,
+    ),
+    (S.IN_REVIEW, S.RETURNED): Transition(
+        action="accreditation.assessment.returned",
+        permission="reviews.return_portfolio",
+        problems=_needs_action_points,
+        notify="reviews.tasks.notify_returned",
+    ),
+    (S.RETURNED, S.RESUBMITTED): Transition(
+        action="accreditation.assessment.resubmitted",
+        permission="accreditation.submit_portfolio",
+        problems=_missing_for_submission,
+        on_enter=_record_resubmission,
+        notify="reviews.tasks.notify_resubmitted",
+    ),
+    (S.RESUBMITTED, S.IN_REVIEW): Transition(
+        action="accreditation.assessment.review_resumed",
+        permission="reviews.resume_review",
+    ),
+    (S.IN_REVIEW, S.REPORT_DRAFT): Transition(
+        action="accreditation.assessment.report_released",
+        permission="reviews.lead_review",
+        problems=_report_release_problems,
+        on_enter=_stamp_report("released_at"),
+        notify="reviews.tasks.notify_report_released",
+    ),
+    (S.REPORT_DRAFT, S.REPORT_FINAL): Transition(
+        action="accreditation.assessment.report_finalised",
+        permission="reviews.finalise_report",
+        problems=_report_finalise_problems,
+        on_enter=_stamp_report("finalised_at"),
+        notify="reviews.tasks.notify_report_finalised",
     ),
 }
+
+
+def _enqueue(task_path: str, assessment_id: int, state: str) -> None:
+    import_string(task_path).enqueue(assessment_id, state)
 
 
 @transaction.atomic
 def assessment_transition(*, assessment: Assessment, to: str, by: User, note: str = "") -> Assessment:
     """Move an assessment to state `to` if the table allows it, `by` may, and nothing stands in the way."""
-    assessment = Assessment.objects.select_for_update().select_related("service").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("service__organisation", "edition")
+        .get(pk=assessment.pk)
+    )
     transition = ASSESSMENT_TRANSITIONS.get((assessment.status, to))
     if transition is None:
         raise ValidationError(
-            f"This portfolio is {assessment.get_status_display().lower()}; it cannot move to {to.replace('_', ' ')}."
+            f"This portfolio is {assessment.get_status_display().lower()}; "
+            f"it cannot become {S(to).label.lower() if to in S.values else to}."
         )
     if not by.has_perm(transition.permission, assessment):
         raise PermissionDenied
@@ -69,14 +168,12 @@ def assessment_transition(*, assessment: Assessment, to: str, by: User, note: st
         raise ValidationError(problems)
     previous = assessment.status
     assessment.status = to
-    update_fields = ["status"]
-    if to == S.SUBMITTED:
-        assessment.submitted_at = timezone.now()
-        update_fields.append("submitted_at")
-    assessment.save(update_fields=update_fields)
+    assessment.save(update_fields=["status"])
+    if transition.on_enter is not None:
+        transition.on_enter(assessment, by)
     audit_log(actor=by, action=transition.action, target=assessment, from_state=previous, to_state=to, note=note)
-    for effect in transition.after_commit:
-        transaction.on_commit(lambda effect=effect: effect(assessment.pk))
+    if transition.notify:
+        transaction.on_commit(partial(_enqueue, transition.notify, assessment.pk, to))
     return assessment
 
 
@@ -109,11 +206,20 @@ class ResponseConflict(Exception):
         self.current = current
 
 
+def portfolio_lock_for_editing(*, assessment_id: int, by: User) -> Assessment:
+    """Lock the assessment row and check, on the locked row, that `by` may still edit the portfolio.
+
+    Every change to a portfolio's content goes through here, so no edit can slip in just after submission."""
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("service").get(pk=assessment_id)
+    if not by.has_perm("accreditation.edit_portfolio", assessment):
+        raise PermissionDenied
+    return assessment
+
+
 @transaction.atomic
 def response_save(*, response: Response, rating: str, narrative: str, expected_version: int, by: User) -> Response:
     """Save a team's rating and narrative for one standard, unless someone else saved it first."""
-    if not by.has_perm("accreditation.edit_portfolio", response.assessment):
-        raise PermissionDenied
+    response.assessment = portfolio_lock_for_editing(assessment_id=response.assessment_id, by=by)
     narrative = narrative.replace("\r\n", "\n")
     candidate = Response(
         pk=response.pk, assessment=response.assessment, standard=response.standard, rating=rating, narrative=narrative

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
+import zipfile
 from dataclasses import dataclass
 from typing import IO
 
@@ -18,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from ..models import Assessment, Evidence, EvidenceLink, Response, Service, User
+from .assessments import portfolio_lock_for_editing
 from .audit import audit_log
 
 logger = logging.getLogger(__name__)
@@ -83,7 +86,50 @@ def evidence_check_file(*, service: Service, upload: UploadedFile) -> CheckedFil
     for chunk in iter(lambda: upload.read(64 * 1024), b""):
         digest.update(chunk)
     upload.seek(0)
+    _check_whole_file(upload, content_type)
+    upload.seek(0)
     return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+MARKUP = re.compile(rb"<\s*/?\s*(script|html|body|iframe|svg|object|embed|meta)\b", re.IGNORECASE)
+ZIP_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "[Content_Types].xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "[Content_Types].xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "[Content_Types].xml",
+    "application/vnd.oasis.opendocument.text": "mimetype",
+    "application/vnd.oasis.opendocument.spreadsheet": "mimetype",
+}
+
+
+def _check_whole_file(upload: UploadedFile, content_type: str) -> None:
+    """libmagic judges by the start of a file; text and Office files are checked all the way through."""
+    if content_type in ("text/plain", "text/csv"):
+        content = upload.read()
+        if b"\x00" in content or MARKUP.search(content):
+            raise ValidationError(
+                "This file starts as plain text but contains something else further on (program code or web "
+                f"markup). Allowed: {ALLOWED_SUMMARY}."
+            )
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                content.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    "This text file is not in a character encoding we can read. Save it as UTF-8 and try again."
+                ) from None
+    elif content_type in ZIP_PARTS:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                broken = archive.testzip()
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+            broken, names = "archive", []
+        if broken is not None or ZIP_PARTS[content_type] not in names:
+            raise ValidationError(
+                f"This {ALLOWED_TYPES[content_type][0]} is damaged or incomplete. Open it, save it again and retry."
+            )
 
 
 def describe_type(content_type: str) -> str:
@@ -183,6 +229,13 @@ def evidence_create(
     evidence.full_clean(exclude=["file", "previous_version", "lineage"])
     try:
         with transaction.atomic():
+            if (
+                _previous is not None
+                and not Evidence.objects.select_for_update()
+                .filter(pk=_previous.pk, superseded_at__isnull=True)
+                .exists()
+            ):
+                raise ValidationError("A newer version of this evidence has already been added.")
             _store(evidence, upload, service)
             evidence.save()
             audit_log(
@@ -236,8 +289,7 @@ def evidence_new_version(*, evidence: Evidence, by: User, upload: UploadedFile |
 
 
 def _check_link(*, response: Response, evidence: Evidence, by: User) -> None:
-    if not by.has_perm("accreditation.edit_portfolio", response.assessment):
-        raise PermissionDenied
+    response.assessment = portfolio_lock_for_editing(assessment_id=response.assessment_id, by=by)
     if evidence.service_id != response.assessment.service_id:
         raise PermissionDenied
     if not evidence.is_current:
@@ -262,8 +314,7 @@ def evidence_link(*, response: Response, evidence: Evidence, by: User) -> Eviden
 
 @transaction.atomic
 def evidence_unlink(*, response: Response, evidence: Evidence, by: User) -> None:
-    if not by.has_perm("accreditation.edit_portfolio", response.assessment):
-        raise PermissionDenied
+    response.assessment = portfolio_lock_for_editing(assessment_id=response.assessment_id, by=by)
     deleted, _ = EvidenceLink.objects.filter(response=response, evidence=evidence).delete()
     if deleted:
         audit_log(
@@ -330,12 +381,20 @@ class EvidenceTampered(Exception):
 
 
 def evidence_open_verified(*, evidence: Evidence) -> IO[bytes]:
-    """Open the stored file for reading, after checking it is byte for byte what was uploaded."""
+    """Open the stored file for reading, after checking it is byte for byte what was uploaded.
+
+    The same handle that was checked is returned, rewound, so the file cannot change between check and use."""
+    try:
+        stored = evidence.file.storage.open(evidence.file.name, "rb")
+    except FileNotFoundError:
+        logger.error("Evidence %s: the stored file %s is missing.", evidence.pk, evidence.file.name)
+        raise
     digest = hashlib.sha256()
-    with evidence.file.storage.open(evidence.file.name, "rb") as stored:
-        for chunk in iter(lambda: stored.read(64 * 1024), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: stored.read(64 * 1024), b""):
+        digest.update(chunk)
     if digest.hexdigest() != evidence.sha256:
+        stored.close()
         logger.error("Evidence %s failed its integrity check: the stored file has changed since upload.", evidence.pk)
         raise EvidenceTampered
-    return evidence.file.storage.open(evidence.file.name, "rb")
+    stored.seek(0)
+    return stored

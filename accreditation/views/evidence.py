@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
@@ -49,7 +50,7 @@ def _evidence(request, pk) -> Evidence:
 @login_required
 def library(request, service_id):
     service = _service(request, service_id)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     kind = request.GET.get("kind", "")
     kind = kind if kind in Evidence.Kind.values else ""
     include_superseded = request.GET.get("history") == "1"
@@ -73,8 +74,8 @@ def library(request, service_id):
 
 def _link_target(request, service) -> Response | None:
     """The standard to link new evidence to, when the person came from a standard's page."""
-    response_id = request.GET.get("for") or request.POST.get("for")
-    if not response_id or not str(response_id).isdigit():
+    response_id = request.GET.get("for") or request.POST.get("for") or ""
+    if not (response_id.isascii() and response_id.isdigit()):
         return None
     response = (
         Response.objects.select_related("standard", "assessment__service")
@@ -182,9 +183,14 @@ def set_links(request, pk):
         raise PermissionDenied
     form = EvidenceLinksForm(request.POST, responses=assessment_standards(assessment=assessment))
     if form.is_valid():
-        evidence_set_links(
-            evidence=evidence, responses=list(form.cleaned_data["responses"]), assessment=assessment, by=request.user
-        )
+        chosen = list(form.cleaned_data["responses"].select_related("standard"))
+        for response in chosen:
+            response.assessment = assessment
+        try:
+            evidence_set_links(evidence=evidence, responses=chosen, assessment=assessment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("evidence:detail", pk=evidence.pk)
         count = len(form.cleaned_data["responses"])
         messages.success(request, f"“{evidence.title}” now supports {count} standard{'s' if count != 1 else ''}.")
     else:
@@ -205,9 +211,8 @@ def new_version(request, pk):
             upload = data.pop("file")
             try:
                 if upload is None and evidence.has_file:
-                    # Same file, new details: the new version points at a copy of the stored bytes.
-                    upload = evidence.file.storage.open(evidence.file.name, "rb")
-                    upload.name, upload.size = evidence.original_name, evidence.size
+                    # Same file, new details: the new version gets a copy of the stored bytes, checked first.
+                    upload = _verified_copy(evidence)
                 replacement = evidence_new_version(evidence=evidence, by=request.user, upload=upload, **data)
             except ValidationError as error:
                 _form_error(form, error)
@@ -235,6 +240,17 @@ def new_version(request, pk):
     )
 
 
+def _verified_copy(evidence: Evidence) -> ContentFile:
+    try:
+        with evidence_open_verified(evidence=evidence) as stored:
+            return ContentFile(stored.read(), name=evidence.original_name or "file")
+    except (EvidenceTampered, FileNotFoundError):
+        raise ValidationError(
+            "The stored file of the current version cannot be copied: it is missing or has changed since upload. "
+            "Upload the file again."
+        ) from None
+
+
 @login_required
 def delete(request, pk):
     evidence = _evidence(request, pk)
@@ -242,7 +258,11 @@ def delete(request, pk):
         raise PermissionDenied
     frozen = evidence_frozen_links(evidence=evidence)
     if request.method == "POST" and not frozen:
-        evidence_delete(evidence=evidence, by=request.user)
+        try:
+            evidence_delete(evidence=evidence, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("evidence:detail", pk=evidence.pk)
         messages.success(request, f"“{evidence.title}” has been deleted from your library.")
         return redirect("evidence:library", service_id=evidence.service_id)
     return render(
@@ -260,7 +280,7 @@ def delete(request, pk):
 
 @login_required
 def download(request, pk):
-    evidence = _evidence(request, pk)
+    evidence = visible_or_404(evidence_item(pk=pk), request.user, "accreditation.download_evidence")
     if not evidence.has_file:
         raise Http404("This evidence is a written note with no file.")
     try:

@@ -152,8 +152,12 @@ def link_evidence(request, pk, standard_code):
     _editable_or_403(request, assessment)
     form = LinkEvidenceForm(request.POST, queryset=evidence_linkable(response=response))
     if form.is_valid():
-        evidence_link(response=response, evidence=form.cleaned_data["evidence"], by=request.user)
-        messages.success(request, f"“{form.cleaned_data['evidence'].title}” now supports {response.standard.code}.")
+        try:
+            evidence_link(response=response, evidence=form.cleaned_data["evidence"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"“{form.cleaned_data['evidence'].title}” now supports {response.standard.code}.")
     else:
         messages.error(request, " ".join(form.errors["evidence"]))
     return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)

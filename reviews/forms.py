@@ -1,0 +1,123 @@
+from django import forms
+
+from accreditation.models import User
+
+from .models import ReviewReport, Score, Visit
+from .services import Reply
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label="Reviewer",
+        queryset=User.objects.none(),
+        empty_label="Choose a reviewer",
+        error_messages={"required": "Choose a reviewer.", "invalid_choice": "Choose a reviewer from the list."},
+    )
+    is_lead = forms.BooleanField(
+        label="Lead reviewer", required=False, help_text="The lead records the visit, the consensus and the report."
+    )
+    due_on = forms.DateField(label="Review due by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        field.queryset = User.objects.filter(pk__in=[c.reviewer.pk for c in candidates if not c.reasons])
+        field.choices = [("", "Choose a reviewer")] + [
+            (c.reviewer.pk, c.reviewer.full_name) for c in candidates if not c.reasons
+        ]
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this reviewer leaving the team?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class RespondForm(forms.Form):
+    reply = forms.ChoiceField(
+        label="Your answer",
+        widget=forms.RadioSelect,
+        choices=[
+            (Reply.ACCEPT, "I accept, and I have no conflict of interest with this service or its organisation"),
+            (Reply.CONFLICT, "I have a conflict of interest (I will be withdrawn and the administrator told)"),
+            (Reply.DECLINE, "I cannot do this review"),
+        ],
+        error_messages={"required": "Choose whether you accept, have a conflict of interest, or cannot do the review."},
+    )
+    note = forms.CharField(
+        label="Anything to add",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required if you have a conflict of interest: say what it is.",
+    )
+
+
+class ReturnForm(forms.Form):
+    overall = forms.CharField(
+        label="Overall: what does the team need to do?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=3000,
+        error_messages={"required": "Say overall what the team needs to do."},
+    )
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "mode", "met", "findings"]
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "met": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 8}),
+        }
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ReviewReport
+        fields = ["strengths", "areas_for_development", "action_points"]
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in fields}
+        help_texts = {
+            "strengths": "What the service does well, in plain English the whole team can read.",
+            "areas_for_development": "Where the service could grow.",
+            "action_points": "What the team should do next, one per line.",
+        }
+
+
+class TeamCommentForm(forms.Form):
+    comments = forms.CharField(
+        label="Factual-accuracy comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text="Point out anything that is factually wrong, and why. Leave empty if there is nothing to correct.",
+    )
+    confirm = forms.BooleanField(
+        label="I have read the draft report with the team",
+        error_messages={"required": "Tick the box to confirm you have read the draft report."},
+    )
+
+
+SCORE_CHOICES = set(Score.values)
+
+
+def read_scores(
+    post, response_ids, *, score_prefix: str, text_prefix: str
+) -> tuple[dict[int, tuple[str, str]], list[str]]:
+    """Read per-standard `score-<id>` and `comment-<id>` (or similar) fields from a POST.
+
+    Returns the entries and any problems; an unknown score value is a problem, an empty one is allowed."""
+    entries, problems = {}, []
+    for response_id in response_ids:
+        score = post.get(f"{score_prefix}-{response_id}", "")
+        text = post.get(f"{text_prefix}-{response_id}", "")
+        if score and score not in SCORE_CHOICES:
+            problems.append("Choose Met, Partly met or Not met.")
+            score = ""
+        if len(text) > 3000:
+            problems.append(
+                f"A comment can be up to 3,000 characters; one has {len(text):,}. Shorten it and save again."
+            )
+        entries[response_id] = (score, text.replace("\r\n", "\n"))
+    return entries, problems
