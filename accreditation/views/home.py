@@ -1,6 +1,8 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from reviews.selectors import assignments_for_reviewer
+
 from ..rules import is_administrator, is_reviewer
 from ..selectors import memberships_for_user, open_assessments_progress, programme_summary
 
@@ -20,6 +22,7 @@ def home(request):
         {
             "memberships": memberships,
             "show_reviews": is_reviewer(user),
+            "assignments": assignments_for_reviewer(user=user) if is_reviewer(user) else [],
             "programme": programme_summary() if is_administrator(user) else None,
             "today": timezone.localdate(),
         },

@@ -22,6 +22,21 @@ from ..services.assessments import ResponseConflict, assessment_transition, resp
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
 
+RETURN_VISIBLE_STATES = (Assessment.Status.RETURNED, Assessment.Status.RESUBMITTED)
+
+
+def _action_points(assessment):
+    """The reviewers' action points, shown to the team while they are working on them."""
+    from reviews.selectors import current_action_points
+
+    return current_action_points(assessment=assessment) if assessment.status in RETURN_VISIBLE_STATES else []
+
+
+def _report_released(assessment) -> bool:
+    from reviews.models import ReviewReport
+
+    return ReviewReport.objects.filter(assessment=assessment, released_at__isnull=False).exists()
+
 
 def _assessment(request, pk) -> Assessment:
     return visible_or_404(assessment_for_portfolio(pk=pk), request.user, "accreditation.view_portfolio")
@@ -46,6 +61,8 @@ def overview(request, pk):
             "days_left": (assessment.due_on - timezone.localdate()).days,
             "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
             "can_submit": request.user.has_perm("accreditation.submit_portfolio", assessment),
+            "action_points": _action_points(assessment),
+            "report_released": _report_released(assessment),
         },
     )
 
@@ -83,6 +100,7 @@ def _standard_context(request, assessment, response, form, conflict=None):
         "links": response_links(response=response),
         "link_form": LinkEvidenceForm(queryset=evidence_linkable(response=response)) if can_edit else None,
         "can_edit": can_edit,
+        "action_points": [point for point in _action_points(assessment) if point.response_id == response.pk],
         "previous_standard": previous_standard,
         "next_standard": next_standard,
     }
@@ -187,20 +205,33 @@ def submit(request, pk):
         raise PermissionDenied
     progress = portfolio_progress(assessment=assessment)
     form = SubmitForm(request.POST if request.method == "POST" else None)
+    to = (
+        Assessment.Status.RESUBMITTED
+        if assessment.status == Assessment.Status.RETURNED
+        else Assessment.Status.SUBMITTED
+    )
     if request.method == "POST" and not progress.missing and form.is_valid():
         try:
-            assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=request.user)
+            assessment_transition(assessment=assessment, to=to, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request,
-                "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
+                "Your portfolio has been resubmitted. The reviewers have been told and will look at your changes."
+                if to == Assessment.Status.RESUBMITTED
+                else "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
                 "The portfolio is now read-only.",
             )
             return redirect("portfolio:overview", pk=assessment.pk)
     return render(
         request,
         "accreditation/portfolio/submit.html",
-        {"assessment": assessment, "service": assessment.service, "progress": progress, "form": form},
+        {
+            "assessment": assessment,
+            "service": assessment.service,
+            "progress": progress,
+            "form": form,
+            "resubmitting": to == Assessment.Status.RESUBMITTED,
+        },
     )

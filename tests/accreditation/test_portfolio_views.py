@@ -31,10 +31,11 @@ def portfolio_of_size(standards_per_value: int, evidence_items: int):
 
 
 # Session, user, the assessment, the person's memberships (for permissions), then the page's own reads:
-# overview, value and submit read the responses once; the standard page reads the response, its links, the
+# overview, value and submit read the responses once (the overview also asks whether the report is out);
+# the standard page reads the response, its links, the
 # neighbouring standards, and the library items that could still be linked (exists + list).
 PAGES = {
-    "overview": (lambda a: reverse("portfolio:overview", args=[a.pk]), 5),
+    "overview": (lambda a: reverse("portfolio:overview", args=[a.pk]), 6),
     "value": (lambda a: reverse("portfolio:value", args=[a.pk, "BOU"]), 5),
     "standard": (lambda a: reverse("portfolio:standard", args=[a.pk, "BOU.1"]), 8),
     "submit": (lambda a: reverse("portfolio:submit", args=[a.pk]), 5),
@@ -160,7 +161,7 @@ def test_submitting_needs_confirmation_then_freezes_the_portfolio(
     assert assessment.status == Assessment.Status.SUBMITTED
     assert len(mailoutbox) == 1
     page = client.get(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"])).content.decode()
-    assert "This portfolio is submitted" in page
+    assert "Status: submitted" in page
     assert 'name="narrative"' not in page
 
 

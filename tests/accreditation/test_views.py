@@ -114,4 +114,4 @@ def test_an_administrator_sees_submitted_portfolios_waiting_for_reviewers(client
     assessment_transition(assessment=assessment, to="submitted", by=team_lead)
     page = home(client, administrator)
     assert "Portfolios waiting for reviewers" in page
-    assert reverse("portfolio:overview", args=[assessment.pk]) in page
+    assert reverse("reviews:review", args=[assessment.pk]) in page
