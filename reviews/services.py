@@ -19,6 +19,20 @@ from .models import ActionPoint, Assignment, Conflict, ConsensusScore, ReviewerS
 ACTIVE = Assignment.ACTIVE_STATES
 
 
+def _locked(*, assessment_id: int, by: User, permission: str, target=None) -> Assessment:
+    """Lock the assessment and check `permission` against its current state, not a copy read earlier."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("service__organisation", "edition")
+        .get(pk=assessment_id)
+    )
+    if target is not None:
+        target.assessment = assessment
+    if not by.has_perm(permission, target if target is not None else assessment):
+        raise PermissionDenied
+    return assessment
+
+
 def current_round(*, assessment: Assessment) -> int:
     return assessment.submissions.aggregate(latest=Max("number"))["latest"] or 0
 
@@ -146,8 +160,7 @@ def _enqueue_assignment_notice(assignment_id: int) -> None:
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User, reason: str) -> Assignment:
     """Take a reviewer off the team. Their scores stay in the history; they no longer count."""
-    if not by.has_perm("reviews.manage_team", assignment.assessment):
-        raise PermissionDenied
+    _locked(assessment_id=assignment.assessment_id, by=by, permission="reviews.manage_team")
     if not assignment.is_active:
         raise ValidationError("This reviewer is no longer on the team.")
     if not reason.strip():
@@ -176,8 +189,9 @@ class Reply:
 @transaction.atomic
 def assignment_respond(*, assignment: Assignment, by: User, reply: str, note: str = "") -> Assignment:
     """The reviewer accepts (declaring no conflict of interest), declines, or declares a conflict and withdraws."""
-    if not by.has_perm("reviews.respond_to_assignment", assignment):
-        raise PermissionDenied
+    _locked(
+        assessment_id=assignment.assessment_id, by=by, permission="reviews.respond_to_assignment", target=assignment
+    )
     previous = assignment.status
     now = timezone.now()
     assignment.responded_at = now
@@ -219,8 +233,7 @@ def scores_save(*, assignment: Assignment, entries: dict[int, tuple[str, str]], 
     """Save a reviewer's scores and comments ({response id: (score, comment)}); every change of score is kept.
 
     Returns how many standards changed."""
-    if not by.has_perm("reviews.score", assignment):
-        raise PermissionDenied
+    _locked(assessment_id=assignment.assessment_id, by=by, permission="reviews.score", target=assignment)
     responses = set(
         Response.objects.filter(assessment_id=assignment.assessment_id, pk__in=entries).values_list("pk", flat=True)
     )
@@ -276,8 +289,7 @@ def unscored(*, assignment: Assignment) -> list[str]:
 @transaction.atomic
 def review_submit(*, assignment: Assignment, by: User) -> Assignment:
     """The reviewer's scores for this round are done: they can now see the other reviewers' scores."""
-    if not by.has_perm("reviews.score", assignment):
-        raise PermissionDenied
+    _locked(assessment_id=assignment.assessment_id, by=by, permission="reviews.score", target=assignment)
     if missing := unscored(assignment=assignment):
         raise ValidationError(f"Score every standard before submitting. Still to score: {', '.join(missing)}.")
     assignment.review_submitted_at = timezone.now()
@@ -300,8 +312,7 @@ def portfolio_return(
     *, assessment: Assessment, by: User, overall: str, per_standard: list[tuple[Response, str]]
 ) -> Assessment:
     """Send the portfolio back to the team with action points, overall and per standard."""
-    if not by.has_perm("reviews.return_portfolio", assessment):
-        raise PermissionDenied
+    assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.return_portfolio")
     if not overall.strip():
         raise ValidationError({"overall": "Say overall what the team needs to do."})
     round_number = current_round(assessment=assessment)
@@ -330,8 +341,7 @@ def portfolio_return(
 def visit_save(
     *, assessment: Assessment, by: User, visited_on: datetime.date, mode: str, met: str, findings: str
 ) -> Visit:
-    if not by.has_perm("reviews.lead_review", assessment):
-        raise PermissionDenied
+    assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.lead_review")
     visit = Visit.objects.filter(assessment=assessment).first() or Visit(assessment=assessment)
     created = visit.pk is None
     visit.visited_on, visit.mode, visit.met, visit.findings, visit.recorded_by = visited_on, mode, met, findings, by
@@ -350,8 +360,7 @@ def disagreements(scores: list[str]) -> bool:
 def consensus_save(*, assessment: Assessment, entries: dict[int, tuple[str, str]], by: User) -> int:
     """Record the agreed score per standard ({response id: (score, reason)}). A reason is required where
     reviewers disagreed. Returns how many standards changed."""
-    if not by.has_perm("reviews.lead_review", assessment):
-        raise PermissionDenied
+    assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.lead_review")
     responses = {
         response.pk: response
         for response in Response.objects.filter(assessment=assessment, pk__in=entries).select_related("standard")
@@ -396,8 +405,7 @@ def consensus_save(*, assessment: Assessment, entries: dict[int, tuple[str, str]
 def report_save(
     *, assessment: Assessment, by: User, strengths: str, areas_for_development: str, action_points: str
 ) -> ReviewReport:
-    if not by.has_perm("reviews.lead_review", assessment):
-        raise PermissionDenied
+    assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.lead_review")
     report, created = ReviewReport.objects.get_or_create(assessment=assessment)
     report.strengths, report.areas_for_development, report.action_points = (
         strengths,
@@ -412,8 +420,7 @@ def report_save(
 @transaction.atomic
 def report_comment(*, assessment: Assessment, by: User, comments: str) -> ReviewReport:
     """The team lead's factual-accuracy comments on the draft report (empty: no corrections)."""
-    if not by.has_perm("reviews.comment_on_report", assessment):
-        raise PermissionDenied
+    assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.comment_on_report")
     report = ReviewReport.objects.select_for_update().get(assessment=assessment)
     report.team_comments, report.team_commented_by, report.team_commented_at = comments.strip(), by, timezone.now()
     report.save(update_fields=["team_comments", "team_commented_by", "team_commented_at", "updated_at"])

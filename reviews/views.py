@@ -207,7 +207,7 @@ def score(request, pk):
     can_score = request.user.has_perm("reviews.score", assignment)
     show_others = request.user.has_perm("reviews.see_other_scores", assignment)
     rows = scoring_rows(assignment=assignment, show_others=show_others)
-    problems = []
+    problems, entries = [], {}
     if request.method == "POST":
         if not can_score:
             raise PermissionDenied
@@ -220,9 +220,10 @@ def score(request, pk):
             return redirect(
                 f"{request.path}#{request.POST.get('anchor', '')}" if request.POST.get("anchor") else request.path
             )
-        # Show what was typed, unsaved, next to the problem.
-        for row in rows:
-            row.posted = entries.get(row.pk)
+    # What the form shows: what was just typed (unsaved, next to the problem), else what is saved.
+    for row in rows:
+        saved = (row.mine.score, row.mine.comment) if row.mine else ("", "")
+        row.form_score, row.form_comment = entries.get(row.pk, saved) if problems else saved
     return render(
         request,
         "reviews/score.html",
@@ -349,7 +350,7 @@ def consensus(request, pk):
         return redirect("reviews:score", pk=mine.pk) if mine else redirect("reviews:review", pk=assessment.pk)
     can_edit = request.user.has_perm("reviews.lead_review", assessment)
     matrix = consensus_matrix(assessment=assessment)
-    problems = []
+    problems, entries = [], {}
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -364,8 +365,9 @@ def consensus(request, pk):
             else:
                 messages.success(request, f"Consensus saved. {changed} standard{'s' if changed != 1 else ''} changed.")
                 return redirect("reviews:consensus", pk=assessment.pk)
-        for row in matrix.rows:
-            row.posted = entries.get(row.response.pk)
+    for row in matrix.rows:
+        saved = (row.consensus.score, row.consensus.reason) if row.consensus else ("", "")
+        row.form_score, row.form_reason = entries.get(row.response.pk, saved) if problems else saved
     return render(
         request,
         "reviews/consensus.html",

@@ -1,0 +1,73 @@
+"""The scoring and consensus pages cost the same number of queries for 1 reviewer and 40 standards as for 3 and 60."""
+
+import pytest
+from django.urls import reverse
+
+from accreditation.services.assessments import assessment_start, assessment_transition
+from reviews.services import Reply, assignment_create, assignment_respond, review_submit
+from tests.conftest import complete
+from tests.factories import MembershipFactory, UserFactory, edition_with
+
+from .conftest import due
+from .test_workflow import score_all
+
+pytestmark = pytest.mark.django_db
+
+
+def reviewed_portfolio(standards_per_value: int, reviewers: int):
+    edition_with(standards_per_value=standards_per_value)
+    lead = MembershipFactory(role="lead").user
+    assessment = assessment_start(service=lead.memberships.get().service, by=lead)
+    complete(assessment, lead)
+    assessment_transition(assessment=assessment, to="submitted", by=lead)
+    administrator = UserFactory(is_administrator=True)
+    assignments = []
+    for number in range(reviewers):
+        reviewer = UserFactory(is_reviewer=True)
+        assignment = assignment_create(
+            assessment=assessment, reviewer=reviewer, is_lead=number == 0, due_on=due(), by=administrator
+        )
+        assignment_respond(assignment=assignment, by=reviewer, reply=Reply.ACCEPT)
+        score_all(assignment, reviewer, score=["met", "partly_met", "not_met"][number % 3])
+        review_submit(assignment=assignment, by=reviewer)
+        assignments.append(assignment)
+    return assessment, assignments, administrator
+
+
+# Session, user, the assignment, the person's memberships, then responses, evidence links, the reviewer's own
+# scores, the others' scores, the current action points.
+SCORING_QUERIES = 9
+# Session, user, the assessment, memberships, review roles, the person's assignment, then reviewers,
+# responses with their consensus, and all scores.
+CONSENSUS_QUERIES = 9
+
+
+@pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])
+def test_scoring_and_consensus_pages_have_a_fixed_number_of_queries(
+    client, django_assert_num_queries, standards_per_value, reviewers
+):
+    assessment, assignments, _ = reviewed_portfolio(standards_per_value, reviewers)
+    lead = assignments[0]
+    client.force_login(lead.reviewer)
+    with django_assert_num_queries(SCORING_QUERIES):
+        response = client.get(reverse("reviews:score", args=[lead.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="score-row') == standards_per_value * 10
+    with django_assert_num_queries(CONSENSUS_QUERIES):
+        response = client.get(reverse("reviews:consensus", args=[assessment.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])
+def test_review_hub_and_programme_pages_have_a_fixed_number_of_queries(
+    client, django_assert_num_queries, standards_per_value, reviewers
+):
+    assessment, assignments, administrator = reviewed_portfolio(standards_per_value, reviewers)
+    client.force_login(administrator)
+    with django_assert_num_queries(11):
+        assert client.get(reverse("reviews:review", args=[assessment.pk])).status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(reverse("reviews:programme")).status_code == 200
+    client.force_login(assignments[0].reviewer)
+    with django_assert_num_queries(4):  # session, user, memberships (none), assignments with their counts
+        assert client.get(reverse("home")).status_code == 200
