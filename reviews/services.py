@@ -27,6 +27,7 @@ def _locked(*, assessment_id: int, by: User, permission: str, target=None) -> As
         .get(pk=assessment_id)
     )
     if target is not None:
+        target.refresh_from_db()
         target.assessment = assessment
     if not by.has_perm(permission, target if target is not None else assessment):
         raise PermissionDenied

@@ -59,3 +59,18 @@ def test_seed_demo_gives_one_service_a_half_finished_portfolio_and_another_a_sub
     for item in files:
         with evidence_open_verified(evidence=item) as handle:
             assert handle.read(4)
+
+
+def test_seed_demo_leaves_one_assessment_mid_review_and_one_with_a_final_report():
+    from accreditation.models import Assessment
+    from reviews.models import ReviewReport
+
+    run_seed()
+    mid = Assessment.objects.get(service__name="C Wing Psychologically Informed Unit")
+    assert mid.status == "in_review"
+    assert mid.assignments.filter(status="accepted").count() == 2
+    assert mid.assignments.filter(scores__isnull=False).exists()
+    final = Assessment.objects.get(service__name="Harbour House")
+    assert final.status == "report_final"
+    assert final.submissions.count() == 2
+    assert ReviewReport.objects.get(assessment=final).finalised_at is not None

@@ -12,6 +12,19 @@ from accreditation.models import Assessment, Evidence, Organisation, Response, S
 from accreditation.services.assessments import assessment_start, assessment_transition, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
 from accreditation.services.people import membership_set
+from reviews.models import Visit
+from reviews.services import (
+    Reply,
+    assignment_create,
+    assignment_respond,
+    consensus_save,
+    portfolio_return,
+    report_comment,
+    report_save,
+    review_submit,
+    scores_save,
+    visit_save,
+)
 
 DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo-evidence"
 
@@ -52,6 +65,14 @@ DEMO_EVIDENCE = [
         Evidence.Contributor.STAFF,
         "Monthly reflective practice for staff, facilitated by a psychologist: themes discussed and actions agreed.",
     ),
+]
+
+SCORES = ["met", "met", "partly_met", "met", "not_met", "met", "partly_met"]
+COMMENTS = [
+    "Clear evidence from the minutes and what residents told us.",
+    "Good practice, though it depends on a few staff.",
+    "Partly shown: the survey helps but there is little from residents themselves.",
+    "Strong, and residents gave examples unprompted.",
 ]
 
 RATINGS = [
@@ -194,7 +215,10 @@ class Command(BaseCommand):
                     membership_set(service=service, user=user, role=role, by=admin)
 
         self._seed_portfolio("Willow Ward", complete=20, submit=False)
-        self._seed_portfolio("C Wing Psychologically Informed Unit", complete=None, submit=True)
+        if self._seed_portfolio("C Wing Psychologically Informed Unit", complete=None, submit=True):
+            self._seed_review("C Wing Psychologically Informed Unit", finish=False)
+        if self._seed_portfolio("Harbour House", complete=None, submit=True):
+            self._seed_review("Harbour House", finish=True)
 
         self.stdout.write(
             self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:")
@@ -212,11 +236,12 @@ class Command(BaseCommand):
             what += memberships.get(email, [])
             self.stdout.write(f"  {email:<{width}}  {password:<22}  {full_name} – {'; '.join(what)}")
 
-    def _seed_portfolio(self, service_name: str, *, complete: int | None, submit: bool) -> None:
-        """A portfolio with `complete` standards finished (None: all), and real small files in the library."""
+    def _seed_portfolio(self, service_name: str, *, complete: int | None, submit: bool) -> bool:
+        """A portfolio with `complete` standards finished (None: all), and real small files in the library.
+        Returns False when the service already has one (the seed has run before)."""
         service = Service.objects.get(name=service_name)
         if service.assessments.exists():
-            return
+            return False
         lead = service.memberships.get(role=ServiceMembership.Role.LEAD).user
         assessment = assessment_start(service=service, by=lead)
         library = []
@@ -264,3 +289,88 @@ class Command(BaseCommand):
                 evidence_link(response=response, evidence=library[(number + 2) % len(library)], by=lead)
         if submit:
             assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=lead)
+        return True
+
+    def _seed_review(self, service_name: str, *, finish: bool) -> None:
+        """Mid-review (two reviewers, one part-way through scoring), or a whole review with a returned round,
+        ending with a final report awaiting the panel's decision."""
+        assessment = Assessment.objects.select_related("service__organisation").get(service__name=service_name)
+        admin = User.objects.get(email="admin@example.org")
+        team_lead = assessment.service.memberships.get(role=ServiceMembership.Role.LEAD).user
+        lead = User.objects.get(email="reviewer1@example.org")
+        second = User.objects.get(email="reviewer3@example.org" if finish else "reviewer2@example.org")
+        due_on = timezone.localdate() + datetime.timedelta(days=21 if finish else 9)
+        lead_assignment = assignment_create(assessment=assessment, reviewer=lead, is_lead=True, due_on=due_on, by=admin)
+        second_assignment = assignment_create(
+            assessment=assessment, reviewer=second, is_lead=False, due_on=due_on, by=admin
+        )
+        for assignment, reviewer in ((lead_assignment, lead), (second_assignment, second)):
+            assignment_respond(assignment=assignment, by=reviewer, reply=Reply.ACCEPT)
+        responses = list(
+            assessment.responses.select_related("standard").order_by("standard__value__order", "standard__order")
+        )
+
+        def score(assignment, reviewer, limit=None, shift=0):
+            entries = {}
+            for number, response in enumerate(responses[:limit]):
+                value = SCORES[(number + shift) % len(SCORES)]
+                entries[response.pk] = (
+                    value,
+                    f"{response.standard.code}: {COMMENTS[(number + shift) % len(COMMENTS)]}",
+                )
+            scores_save(assignment=assignment, entries=entries, by=reviewer)
+
+        if not finish:
+            score(lead_assignment, lead, limit=20)
+            return
+        score(lead_assignment, lead)
+        score(second_assignment, second, shift=1)
+        review_submit(assignment=lead_assignment, by=lead)
+        review_submit(assignment=second_assignment, by=second)
+        portfolio_return(
+            assessment=assessment,
+            by=lead,
+            overall="Please show more clearly how residents take part in running the house.",
+            per_standard=[(responses[0], "Add the minutes of a recent house meeting.")],
+        )
+        first = Response.objects.select_related("assessment", "standard").get(pk=responses[0].pk)
+        response_save(
+            response=first,
+            rating=first.rating,
+            narrative=first.narrative + "\n\nSince the review: residents now chair the weekly house meeting.",
+            expected_version=first.version,
+            by=team_lead,
+        )
+        assessment_transition(assessment=assessment, to=Assessment.Status.RESUBMITTED, by=team_lead)
+        assessment_transition(assessment=assessment, to=Assessment.Status.IN_REVIEW, by=lead)
+        review_submit(assignment=lead_assignment, by=lead)
+        review_submit(assignment=second_assignment, by=second)
+        consensus_save(
+            assessment=assessment,
+            entries={
+                response.pk: (
+                    SCORES[number % len(SCORES)],
+                    "Agreed at the review meeting, weighing the visit findings.",
+                )
+                for number, response in enumerate(responses)
+            },
+            by=lead,
+        )
+        visit_save(
+            assessment=assessment,
+            by=lead,
+            visited_on=timezone.localdate() - datetime.timedelta(days=5),
+            mode=Visit.Mode.IN_PERSON,
+            met="5 residents, 3 support workers, the house manager, a volunteer",
+            findings="A warm, busy house. Residents spoke with pride about the garden and the weekly house meeting.",
+        )
+        report_save(
+            assessment=assessment,
+            by=lead,
+            strengths="Residents and staff know each other well and share the running of the house.",
+            areas_for_development="Weekend activities depend on a few staff; involve residents in planning them.",
+            action_points="Agree a weekend activities plan with residents.\nReview the house rules together each quarter.",
+        )
+        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
+        report_comment(assessment=assessment, by=team_lead, comments="The house has 14 residents, not 12.")
+        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_FINAL, by=lead)

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+
+from accreditation.admin import ReadOnlyAdmin
+from accreditation.services.audit import audit_log
+
+from .models import Assignment, Conflict, ReviewReport, ScoreChange, Visit
+
+
+@admin.register(Conflict)
+class ConflictAdmin(ObjectPermissionsModelAdmin):
+    """Conflicts of interest declared ahead of any assignment; assignment refuses them everywhere."""
+
+    list_display = ["reviewer", "organisation", "service", "declared_at"]
+    list_select_related = ["reviewer", "organisation", "service__organisation"]
+    search_fields = ["reviewer__full_name", "reviewer__email", "organisation__name", "service__name", "reason"]
+    autocomplete_fields = ["reviewer", "organisation", "service"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_log(actor=request.user, action="reviews.conflict.recorded", target=obj, note=obj.reason)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["reviewer", "assessment", "is_lead", "status", "due_on", "review_submitted_at"]
+    list_filter = ["status", "is_lead"]
+    list_select_related = ["reviewer", "assessment__service__organisation", "assessment__edition"]
+    search_fields = ["reviewer__full_name", "assessment__service__name"]
+
+
+@admin.register(ScoreChange)
+class ScoreChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "changed_by", "round_number", "old_score", "new_score"]
+    list_select_related = ["changed_by"]
+    search_fields = ["changed_by__full_name"]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "visited_on", "mode"]
+    list_select_related = ["assessment__service__organisation", "assessment__edition"]
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "released_at", "team_commented_at", "finalised_at"]
+    list_select_related = ["assessment__service__organisation", "assessment__edition"]
