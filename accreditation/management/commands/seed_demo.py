@@ -369,7 +369,9 @@ class Command(BaseCommand):
             by=lead,
             strengths="Residents and staff know each other well and share the running of the house.",
             areas_for_development="Weekend activities depend on a few staff; involve residents in planning them.",
-            action_points="Agree a weekend activities plan with residents.\nReview the house rules together each quarter.",
+            action_points=(
+                "Agree a weekend activities plan with residents.\nReview the house rules together each quarter."
+            ),
         )
         assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
         report_comment(assessment=assessment, by=team_lead, comments="The house has 14 residents, not 12.")
