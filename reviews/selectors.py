@@ -235,7 +235,7 @@ class RoundComparison:
 
 def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """The narrative's change as ("same" | "added" | "removed", text) pieces, word by word."""
-    old_words, new_words = old.split(" "), new.split(" ")
+    old_words, new_words = old.split(" "), new.split(" ")  # newlines stay inside words, so lines survive
     pieces = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
         if op == "equal":

@@ -67,7 +67,7 @@ DEMO_EVIDENCE = [
     ),
 ]
 
-SCORES = ["met", "met", "partly_met", "met", "not_met", "met", "partly_met"]
+SCORES = ["met", "partly_met", "not_met"]
 COMMENTS = [
     "Clear evidence from the minutes and what residents told us.",
     "Good practice, though it depends on a few staff.",
@@ -310,21 +310,22 @@ class Command(BaseCommand):
             assessment.responses.select_related("standard").order_by("standard__value__order", "standard__order")
         )
 
-        def score(assignment, reviewer, limit=None, shift=0):
+        def score(assignment, reviewer, limit=None, differ_every=0):
+            """Scores that mostly follow the team's own rating; a second reviewer differs now and then."""
             entries = {}
             for number, response in enumerate(responses[:limit]):
-                value = SCORES[(number + shift) % len(SCORES)]
-                entries[response.pk] = (
-                    value,
-                    f"{response.standard.code}: {COMMENTS[(number + shift) % len(COMMENTS)]}",
-                )
+                value = response.rating or "met"
+                if differ_every and number % differ_every == 1:
+                    value = SCORES[(SCORES.index(value) + 2) % len(SCORES)] if value in SCORES else "partly_met"
+                    value = "partly_met" if value == response.rating else value
+                entries[response.pk] = (value, f"{response.standard.code}: {COMMENTS[number % len(COMMENTS)]}")
             scores_save(assignment=assignment, entries=entries, by=reviewer)
 
         if not finish:
             score(lead_assignment, lead, limit=20)
             return
         score(lead_assignment, lead)
-        score(second_assignment, second, shift=1)
+        score(second_assignment, second, differ_every=5)
         review_submit(assignment=lead_assignment, by=lead)
         review_submit(assignment=second_assignment, by=second)
         portfolio_return(
@@ -348,11 +349,8 @@ class Command(BaseCommand):
         consensus_save(
             assessment=assessment,
             entries={
-                response.pk: (
-                    SCORES[number % len(SCORES)],
-                    "Agreed at the review meeting, weighing the visit findings.",
-                )
-                for number, response in enumerate(responses)
+                response.pk: (response.rating or "met", "Agreed at the review meeting, weighing the visit findings.")
+                for response in responses
             },
             by=lead,
         )
