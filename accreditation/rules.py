@@ -5,7 +5,7 @@ Views, templates, selectors and the admin all ask these; nothing else decides wh
 
 import rules
 
-from .models import Assessment, Evidence, Response, Service
+from .models import Assessment, Award, Evidence, Response, Service
 
 LEAD = "lead"
 
@@ -49,7 +49,7 @@ def review_roles(user) -> dict[int, tuple[str, bool, bool]]:
 
 def reviewing(user, assessment, *, lead: bool = False) -> bool:
     """On the assessment's review team, accepted, no conflict declared, and not from the service's organisation."""
-    if assessment is None:
+    if not isinstance(assessment, Assessment):
         return False
     role = review_roles(user).get(assessment.pk)
     if role is None or role[0] != "accepted" or not role[2] or (lead and not role[1]):
@@ -61,7 +61,7 @@ def _service_id(obj) -> int | None:
     """The service an object belongs to: a service, an assessment, a piece of evidence or a response."""
     if isinstance(obj, Service):
         return obj.pk
-    if isinstance(obj, Assessment | Evidence):
+    if isinstance(obj, Assessment | Evidence | Award):
         return obj.service_id
     if isinstance(obj, Response):
         return obj.assessment.service_id
@@ -162,6 +162,18 @@ rules.add_perm("accreditation.see_evidence", is_administrator | is_team_member)
 # Reviewers download the evidence of portfolios they review, but do not browse the service's library.
 rules.add_perm("accreditation.download_evidence", is_administrator | is_team_member | reviews_evidence)
 rules.add_perm("accreditation.manage_evidence", is_team_member & evidence_is_current)
+
+# Decisions and awards.
+decided = assessment_in("decided", "deferred")
+rules.add_perm("accreditation.decide", is_administrator)
+rules.add_perm("accreditation.manage_award", is_administrator)
+rules.add_perm("accreditation.decide_appeal", is_administrator)
+rules.add_perm("accreditation.appeal", is_team_lead & decided)
+rules.add_perm("accreditation.check_condition", (is_lead_reviewer | is_administrator) & assessment_in("deferred"))
+# Seeing an award (its page, decision and PDF report): the service's team, its reviewers, administrators.
+rules.add_perm("accreditation.view_award", is_administrator | is_team_member | is_assigned_reviewer)
+for model in ("decision", "panelmember", "condition", "appeal", "awardreport"):
+    rules.add_perm(f"accreditation.view_{model}", is_administrator)
 
 # Background task results (PDF renders, e-mails) are visible to administrators, read-only.
 rules.add_perm("django_tasks_database", is_administrator)

@@ -343,3 +343,63 @@ def portfolio_snapshot(*, assessment: Assessment) -> dict[str, dict]:
         }
         for response in responses
     }
+
+
+# Awards ---------------------------------------------------------------------------------------------------------
+
+
+def register_awards(*, query: str = "", setting: str = "", region: str = "", today=None) -> QuerySet:
+    """Awards that are valid today (interim review overdue included), for services that agree to be listed."""
+    from .models import Award
+
+    today = today or timezone.localdate()
+    awards = (
+        Award.objects.filter(
+            revoked_at__isnull=True,
+            suspended_at__isnull=True,
+            valid_from__lte=today,
+            valid_until__gte=today,
+            service__listed_on_register=True,
+        )
+        .select_related("service__organisation")
+        .only(
+            "reference",
+            "valid_from",
+            "valid_until",
+            "service__name",
+            "service__setting_type",
+            "service__region",
+            "service__organisation__name",
+        )
+    )
+    if query:
+        awards = awards.filter(
+            Q(service__name__icontains=query)
+            | Q(service__organisation__name__icontains=query)
+            | Q(reference__iexact=query)
+        )
+    if setting:
+        awards = awards.filter(service__setting_type=setting)
+    if region:
+        awards = awards.filter(service__region=region)
+    return awards.order_by("service__name", "reference")
+
+
+def award_by_code(*, code: str):
+    from .models import Award
+
+    return (
+        Award.objects.select_related("service__organisation", "assessment__edition")
+        .filter(verification_code=code)
+        .first()
+    )
+
+
+def award_page(*, reference: str):
+    from .models import Award
+
+    return (
+        Award.objects.select_related("service__organisation", "assessment__edition", "decision")
+        .filter(reference=reference)
+        .first()
+    )

@@ -53,3 +53,62 @@ def notify_portfolio_submitted(assessment_id: int, state: str = Assessment.Statu
         template="accreditation/email/portfolio_submitted.txt",
         context={"assessment": assessment, "url": link("reviews:review", assessment.pk)},
     )
+
+
+@task
+def render_award_report(report_id: int) -> str:
+    """Render one version of an award's PDF report. The file is written only once the PDF is complete, and the
+    report is marked ready only once the file is stored; a failure records its reason and leaves no file."""
+    import hashlib
+    import logging
+
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .models import AwardReport
+    from .pdf import render_award_report as render
+    from .services.audit import audit_log
+
+    logger = logging.getLogger(__name__)
+    taken = AwardReport.objects.filter(pk=report_id, status=AwardReport.Status.QUEUED).update(
+        status=AwardReport.Status.GENERATING, started_at=timezone.now()
+    )
+    if not taken:
+        return "not queued"  # already rendered, or being rendered by another worker
+    report = AwardReport.objects.select_related("award").get(pk=report_id)
+    try:
+        rendered = render(report.award, version=report.version)
+        with transaction.atomic():
+            report.file.save(f"{report.award.reference}.pdf", ContentFile(rendered.content), save=False)
+            report.sha256 = hashlib.sha256(rendered.content).hexdigest()
+            report.size, report.pages = len(rendered.content), rendered.pages
+            report.status, report.finished_at = AwardReport.Status.READY, timezone.now()
+            report.save()
+            audit_log(
+                actor=None,
+                action="accreditation.award_report.ready",
+                target=report,
+                from_state="generating",
+                to_state="ready",
+            )
+    except Exception as error:  # any failure must be recorded, not lost in a worker log
+        logger.exception("Award report %s failed to render", report_id)
+        if report.file:
+            report.file.storage.delete(report.file.name)
+        AwardReport.objects.filter(pk=report_id).update(
+            status=AwardReport.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+            file="",
+        )
+        audit_log(
+            actor=None,
+            action="accreditation.award_report.failed",
+            target=report,
+            from_state="generating",
+            to_state="failed",
+            note=str(error)[:500],
+        )
+        return "failed"
+    return "ready"

@@ -1,11 +1,23 @@
+import datetime
 import json
 
 import pytest
 from django.conf import settings
 
 from accreditation.models import ServiceMembership
-from accreditation.services.assessments import assessment_start, response_save
+from accreditation.services.assessments import assessment_start, assessment_transition, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
+from reviews.services import (
+    Reply,
+    assignment_create,
+    assignment_respond,
+    consensus_save,
+    report_comment,
+    report_save,
+    review_submit,
+    scores_save,
+    visit_save,
+)
 from standards.services import edition_load
 
 from .factories import PASSWORD, MembershipFactory, ServiceFactory, UserFactory, edition_with
@@ -113,3 +125,69 @@ def complete(assessment, by, evidence=None, rating="met"):
         )
         evidence_link(response=response, evidence=evidence, by=by)
     return evidence
+
+
+@pytest.fixture
+def lead_reviewer(db):
+    return UserFactory(full_name="Lee Lead-Reviewer", email="lead.reviewer@example.org", is_reviewer=True)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(full_name="Sam Second", email="second@example.org", is_reviewer=True)
+
+
+@pytest.fixture
+def submitted(assessment, team_lead):
+    """A complete portfolio, submitted by the team lead."""
+    complete(assessment, team_lead)
+    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def due():
+    """A due date comfortably in the future."""
+    return datetime.date.today() + datetime.timedelta(days=30)
+
+
+@pytest.fixture
+def in_review(submitted, administrator, lead_reviewer, second_reviewer):
+    """Two reviewers assigned and accepted; the review has started."""
+    lead = assignment_create(assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator)
+    other = assignment_create(
+        assessment=submitted, reviewer=second_reviewer, is_lead=False, due_on=due(), by=administrator
+    )
+    assignment_respond(assignment=lead, by=lead_reviewer, reply=Reply.ACCEPT)
+    assignment_respond(assignment=other, by=second_reviewer, reply=Reply.ACCEPT)
+    submitted.refresh_from_db()
+    return submitted
+
+
+@pytest.fixture
+def same_organisation_reviewer(service):
+    """A reviewer who works in another service of the same organisation as the one under review."""
+    return MembershipFactory(
+        service__organisation=service.organisation, user__is_reviewer=True, user__full_name="Nina Neighbour"
+    ).user
+
+
+@pytest.fixture
+def report_final(in_review, lead_reviewer, second_reviewer, team_lead):
+    """A finished review: both reviewers scored every standard Met, consensus Met, visit, report, comments, final."""
+    for assignment in in_review.assignments.select_related("reviewer"):
+        entries = {response.pk: ("met", "Good.") for response in in_review.responses.all()}
+        scores_save(assignment=assignment, entries=entries, by=assignment.reviewer)
+        review_submit(assignment=assignment, by=assignment.reviewer)
+    consensus_save(
+        assessment=in_review, entries={r.pk: ("met", "") for r in in_review.responses.all()}, by=lead_reviewer
+    )
+    visit_save(assessment=in_review, by=lead_reviewer, visited_on=due(), mode="online", met="Staff", findings="Good.")
+    report_save(
+        assessment=in_review, by=lead_reviewer, strengths="Warm.", areas_for_development="More.", action_points="Do."
+    )
+    assessment_transition(assessment=in_review, to="report_draft", by=lead_reviewer)
+    report_comment(assessment=in_review, by=team_lead, comments="")
+    assessment_transition(assessment=in_review, to="report_final", by=lead_reviewer)
+    in_review.refresh_from_db()
+    return in_review

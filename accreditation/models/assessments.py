@@ -24,6 +24,8 @@ class Assessment(models.Model):
         RESUBMITTED = "resubmitted", "Resubmitted"
         REPORT_DRAFT = "report_draft", "Draft report with the team"
         REPORT_FINAL = "report_final", "Report final, awaiting decision"
+        DEFERRED = "deferred", "Deferred: conditions to meet"
+        DECIDED = "decided", "Decided"
 
     # States in which the portfolio is finished with; any other state is "open", and a service has one open at most.
     CLOSED_STATES: tuple[str, ...] = ("decided", "withdrawn")

@@ -154,6 +154,11 @@ class Service(models.Model):
     address = models.TextField(blank=True)
     region = models.CharField(max_length=30, choices=Region.choices)
     joined_on = models.DateField(default=datetime.date.today, help_text="When the service joined the programme.")
+    listed_on_register = models.BooleanField(
+        "listed on the public register",
+        default=True,
+        help_text="Untick if the service has asked not to appear on the public register of awards.",
+    )
     portfolio_due_on = models.DateField(
         blank=True,
         help_text="Twelve months after joining unless you enter another date (for example an agreed extension).",

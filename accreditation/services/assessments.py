@@ -85,6 +85,14 @@ def _report_finalise_problems(assessment: Assessment) -> list[str]:
     return report_finalise_problems(assessment=assessment)
 
 
+def _needs_decision(assessment: Assessment) -> list[str]:
+    """A decision state needs a decision record made in the same transaction (see services.awards)."""
+    latest = assessment.decisions.order_by("-recorded_at", "-id").first()
+    if latest is None:
+        return ["Record the panel's decision first."]
+    return []
+
+
 def _stamp_report(field_name: str) -> Callable[[Assessment, User], None]:
     def stamp(assessment: Assessment, by: User) -> None:
         from reviews.models import ReviewReport
@@ -140,6 +148,22 @@ ASSESSMENT_TRANSITIONS: dict[tuple[str, str], Transition] = {
         problems=_report_finalise_problems,
         on_enter=_stamp_report("finalised_at"),
         notify="reviews.tasks.notify_report_finalised",
+    ),
+    # The panel's decision, recorded through `decision_record`, which checks the rule and issues the award.
+    (S.REPORT_FINAL, S.DECIDED): Transition(
+        action="accreditation.assessment.decided",
+        permission="accreditation.decide",
+        problems=_needs_decision,
+    ),
+    (S.REPORT_FINAL, S.DEFERRED): Transition(
+        action="accreditation.assessment.deferred",
+        permission="accreditation.decide",
+        problems=_needs_decision,
+    ),
+    (S.DEFERRED, S.DECIDED): Transition(
+        action="accreditation.assessment.decided",
+        permission="accreditation.decide",
+        problems=_needs_decision,
     ),
 }
 

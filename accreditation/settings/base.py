@@ -200,6 +200,13 @@ EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_SERVICE_BYTES = env_int("EVIDENCE_MAX_SERVICE_BYTES", 500 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Awards (PRODUCT.md §2 step 9): how long they last, when the interim review falls, how long appeals stay open.
+AWARD_VALID_MONTHS = env_int("AWARD_VALID_MONTHS", 36)
+AWARD_INTERIM_MONTHS = env_int("AWARD_INTERIM_MONTHS", 18)
+APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 28)
+# Public certificate checks per visitor (IP address) per minute, against guessing codes.
+VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 20)
+
 PROGRAMME_NAME = "Enabling Environments"
 # Where people reach the site; e-mails link here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -216,5 +223,7 @@ LOGGING = {
         # Replaces Django's own "django" handlers, which would print every message a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -74,3 +74,15 @@ def test_seed_demo_leaves_one_assessment_mid_review_and_one_with_a_final_report(
     assert final.status == "report_final"
     assert final.submissions.count() == 2
     assert ReviewReport.objects.get(assessment=final).finalised_at is not None
+
+
+def test_seed_demo_ends_with_a_valid_award_whose_pdf_is_ready():
+    from accreditation.models import Award
+
+    run_seed()
+    award = Award.objects.get()
+    assert award.status == "valid"
+    report = award.reports.get()
+    assert report.status == "ready" and report.pages > 5
+    with report.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"

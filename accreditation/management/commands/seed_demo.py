@@ -8,10 +8,23 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.models import Assessment, Evidence, Organisation, Response, Service, ServiceMembership, User
+from accreditation.models import (
+    Assessment,
+    AwardReport,
+    Evidence,
+    Organisation,
+    Outcome,
+    PanelMember,
+    Response,
+    Service,
+    ServiceMembership,
+    User,
+)
 from accreditation.services.assessments import assessment_start, assessment_transition, response_save
+from accreditation.services.awards import PanelSeat, decision_record
 from accreditation.services.evidence import evidence_create, evidence_link
 from accreditation.services.people import membership_set
+from accreditation.tasks import render_award_report
 from reviews.models import Visit
 from reviews.services import (
     Reply,
@@ -184,8 +197,17 @@ def months_ago(today: datetime.date, months: int) -> datetime.date:
 class Command(BaseCommand):
     help = "Create demo people, organisations and services (with the standards loaded). Safe to run again."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            self._seed()
+        # Make the demo award's PDF now, so the demo has it even before the task worker starts.
+        for report in AwardReport.objects.filter(status=AwardReport.Status.QUEUED):
+            render_award_report.call(report.pk)
+            report.refresh_from_db()
+            self.stdout.write(f"Award report {report} is {report.status} ({report.pages} pages).")
+        self._print_logins()
+
+    def _seed(self) -> None:
         call_command("load_edition", stdout=self.stdout)
         today = timezone.localdate()
         logins: dict[str, tuple[str, str]] = {}
@@ -216,9 +238,15 @@ class Command(BaseCommand):
 
         self._seed_portfolio("Willow Ward", complete=20, submit=False)
         if self._seed_portfolio("C Wing Psychologically Informed Unit", complete=None, submit=True):
-            self._seed_review("C Wing Psychologically Informed Unit", finish=False)
+            self._seed_review("C Wing Psychologically Informed Unit", stage="mid")
         if self._seed_portfolio("Harbour House", complete=None, submit=True):
-            self._seed_review("Harbour House", finish=True)
+            self._seed_review("Harbour House", stage="report")
+        if self._seed_portfolio("Riverside Community Team", complete=None, submit=True):
+            self._seed_review("Riverside Community Team", stage="award")
+        self.logins = logins
+
+    def _print_logins(self) -> None:
+        logins = self.logins
 
         self.stdout.write(
             self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:")
@@ -291,14 +319,16 @@ class Command(BaseCommand):
             assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=lead)
         return True
 
-    def _seed_review(self, service_name: str, *, finish: bool) -> None:
-        """Mid-review (two reviewers, one part-way through scoring), or a whole review with a returned round,
-        ending with a final report awaiting the panel's decision."""
+    def _seed_review(self, service_name: str, *, stage: str) -> None:
+        """ "mid": two reviewers, one part-way through scoring. "report": a whole review with a returned round,
+        ending with a final report awaiting the panel's decision. "award": a review straight to a final report,
+        then the panel's decision to award."""
+        finish = stage != "mid"
         assessment = Assessment.objects.select_related("service__organisation").get(service__name=service_name)
         admin = User.objects.get(email="admin@example.org")
         team_lead = assessment.service.memberships.get(role=ServiceMembership.Role.LEAD).user
         lead = User.objects.get(email="reviewer1@example.org")
-        second = User.objects.get(email="reviewer3@example.org" if finish else "reviewer2@example.org")
+        second = User.objects.get(email="reviewer3@example.org" if stage == "report" else "reviewer2@example.org")
         due_on = timezone.localdate() + datetime.timedelta(days=21 if finish else 9)
         lead_assignment = assignment_create(assessment=assessment, reviewer=lead, is_lead=True, due_on=due_on, by=admin)
         second_assignment = assignment_create(
@@ -328,6 +358,9 @@ class Command(BaseCommand):
         score(second_assignment, second, differ_every=5)
         review_submit(assignment=lead_assignment, by=lead)
         review_submit(assignment=second_assignment, by=second)
+        if stage == "award":
+            self._finish_with_award(assessment, responses, lead, team_lead, admin)
+            return
         portfolio_return(
             assessment=assessment,
             by=lead,
@@ -374,3 +407,45 @@ class Command(BaseCommand):
         assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
         report_comment(assessment=assessment, by=team_lead, comments="The house has 14 residents, not 12.")
         assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
+
+    def _finish_with_award(self, assessment, responses, lead, team_lead, admin) -> None:
+        """Consensus (two expected standards partly met, everything else met), visit, report, decision: Awarded."""
+        partly = [r.pk for r in responses if r.standard.type == "expected"][:2]
+        consensus_save(
+            assessment=assessment,
+            entries={
+                r.pk: ("partly_met" if r.pk in partly else "met", "Agreed after the visit, weighing the portfolio.")
+                for r in responses
+            },
+            by=lead,
+        )
+        visit_save(
+            assessment=assessment,
+            by=lead,
+            visited_on=timezone.localdate() - datetime.timedelta(days=20),
+            mode=Visit.Mode.HYBRID,
+            met="4 people who use the service, 3 staff, the team manager",
+            findings="People spoke warmly of the team and of being involved in planning their own support.",
+        )
+        report_save(
+            assessment=assessment,
+            by=lead,
+            strengths="A team that plans support with people, not for them.",
+            areas_for_development="Involve people who use the service in recruiting staff.",
+            action_points="Add a person who uses the service to every interview panel.",
+        )
+        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
+        report_comment(assessment=assessment, by=team_lead, comments="")
+        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
+        decision_record(
+            assessment=assessment,
+            by=admin,
+            outcome=Outcome.AWARDED,
+            decided_on=timezone.localdate() - datetime.timedelta(days=3),
+            rationale="The team meets every essential standard and nearly all expected ones; the visit confirmed it.",
+            panel=[
+                PanelSeat("Alex Morgan", PanelMember.Role.CHAIR),
+                PanelSeat("Priya Shah", PanelMember.Role.REVIEWER),
+                PanelSeat("Sam Ellis", PanelMember.Role.LIVED_EXPERIENCE),
+            ],
+        )

@@ -1,0 +1,185 @@
+"""The award report as a PDF: gather the data, draw the chart and QR code, and let WeasyPrint lay it out.
+
+Nothing is fetched from the network while rendering: `StaticOnlyFetcher` serves our own static files (the print
+stylesheet, the embedded fonts) and refuses every other URL.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reviews.models import Assignment, ReviewerScore, ReviewReport
+
+from .models import Award, PanelMember, Response
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+BASE_URL = STATIC_DIR.as_uri() + "/"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": True}
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves files from our own static folder; refuses everything else, so rendering never touches the network.
+
+    Every URL asked for is kept in `requested`, so tests can prove what was (and was not) fetched."""
+
+    def __init__(self, root: Path = STATIC_DIR):
+        super().__init__(allowed_protocols=["file"])
+        self.root = root.resolve()
+        self.requested: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        path = None
+        if url.startswith("file:"):
+            candidate = Path(URLFetcherResponse(url).path or "").resolve()
+            if candidate.is_relative_to(self.root) and candidate.is_file():
+                path = candidate
+        if path is None:
+            self.refused.append(url)
+            logger.warning("Award report rendering refused to fetch %s", url)
+            raise ValueError(f"Only our own static files may be used in a report, not {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": content_type})
+
+
+SCORE_POINTS = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
+
+
+@dataclass(frozen=True)
+class ValueBar:
+    code: str
+    name: str
+    self_percent: float
+    consensus_percent: float
+
+
+def _chart(values: list[dict]) -> dict:
+    """Geometry of the summary chart: per value, self-rating beside consensus, as % of the way to all Met."""
+    bars = []
+    for value in values:
+        responses = value["responses"]
+
+        def percent(scores):
+            scored = [SCORE_POINTS[score] for score in scores if score in SCORE_POINTS]
+            return round(100 * sum(scored) / len(scored)) if scored else 0
+
+        bars.append(
+            ValueBar(
+                code=value["value"].code,
+                name=value["value"].name,
+                self_percent=percent(r.rating for r in responses),
+                consensus_percent=percent(r.consensus.score for r in responses if hasattr(r, "consensus")),
+            )
+        )
+    row, left, width = 34, 150, 300
+    return {
+        "bars": [
+            {
+                "bar": bar,
+                "y": 30 + index * row,
+                "self_width": round(width * bar.self_percent / 100, 1),
+                "consensus_width": round(width * bar.consensus_percent / 100, 1),
+                "self_label_x": round(left + width * bar.self_percent / 100 + 3, 1),
+                "consensus_label_x": round(left + width * bar.consensus_percent / 100 + 3, 1),
+            }
+            for index, bar in enumerate(bars)
+        ],
+        "left": left,
+        "width": width,
+        "height": 30 + len(bars) * row + 30,
+        "ticks": [{"x": left + width * tick / 100, "label": f"{tick}%"} for tick in (0, 25, 50, 75, 100)],
+    }
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+def award_report_context(award: Award, *, version: int) -> dict:
+    """Everything the print template needs, in a fixed number of queries."""
+    award = Award.objects.select_related("service__organisation", "assessment__edition", "decision__recorded_by").get(
+        pk=award.pk
+    )
+    assessment = award.assessment
+    decision = award.decision
+    panel = list(PanelMember.objects.filter(decision=decision))
+    conditions = list(decision.conditions.all()) if decision else []
+    review_report = ReviewReport.objects.filter(assessment=assessment).first()
+    responses = list(
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard__value", "consensus")
+        .prefetch_related(
+            Prefetch(
+                "reviewer_scores",
+                queryset=ReviewerScore.objects.filter(assignment__status__in=Assignment.ACTIVE_STATES)
+                .exclude(comment="")
+                .order_by("assignment__assigned_at"),
+                to_attr="comments",
+            )
+        )
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )
+    values: list[dict] = []
+    for response in responses:
+        if not values or values[-1]["value"].pk != response.standard.value_id:
+            values.append({"value": response.standard.value, "responses": []})
+        values[-1]["responses"].append(response)
+    verify_url = settings.SITE_URL + reverse("public:verify", args=[award.verification_code])
+    return {
+        "award": award,
+        "service": award.service,
+        "assessment": assessment,
+        "edition": assessment.edition,
+        "decision": decision,
+        "panel": panel,
+        "conditions": conditions,
+        "review_report": review_report,
+        "values": values,
+        "chart": _chart(values),
+        "verify_url": verify_url,
+        "qr_svg": _qr_svg(verify_url),
+        "version": version,
+        "generated_at": timezone.now(),
+        "status_in_words": award.status_in_words,
+    }
+
+
+def award_report_html(award: Award, *, version: int = 1) -> str:
+    return render_to_string("print/award_report.html", award_report_context(award, version=version))
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    content: bytes
+    pages: int
+
+
+def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPDF:
+    """Lay out finished HTML as a tagged PDF/UA-1 document with embedded fonts."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()).render(**PDF_OPTIONS)
+    return RenderedPDF(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
+
+
+def render_award_report(award: Award, *, version: int = 1, fetcher: URLFetcher | None = None) -> RenderedPDF:
+    return html_to_pdf(award_report_html(award, version=version), fetcher=fetcher)

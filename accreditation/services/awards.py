@@ -1,0 +1,364 @@
+"""Decisions, conditions, appeals and awards. Assessment states still change only through `assessment_transition`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..models import (
+    Appeal,
+    Assessment,
+    Award,
+    AwardReport,
+    Condition,
+    Decision,
+    Outcome,
+    PanelMember,
+    User,
+    add_months,
+)
+from ..recommendation import recommendation_for
+from .assessments import assessment_start, assessment_transition
+from .audit import audit_log
+
+S = Assessment.Status
+
+
+@dataclass(frozen=True)
+class PanelSeat:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ConditionDraft:
+    text: str
+    due_on: datetime.date
+
+
+def _check_panel(panel: list[PanelSeat]) -> None:
+    if not panel:
+        raise ValidationError({"panel": "Name the members of the award panel."})
+    if not any(seat.role == PanelMember.Role.LIVED_EXPERIENCE for seat in panel):
+        raise ValidationError({"panel": "The panel must include a lived-experience member."})
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    assessment: Assessment,
+    by: User,
+    outcome: str,
+    decided_on: datetime.date,
+    rationale: str,
+    panel: list[PanelSeat],
+    override_reason: str = "",
+    conditions: list[ConditionDraft] | None = None,
+) -> Decision:
+    """Record the panel's decision. Awarded issues the award (and queues its PDF report); Deferred sets conditions."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",)).select_related("service", "edition").get(pk=assessment.pk)
+    )
+    if not by.has_perm("accreditation.decide", assessment):
+        raise PermissionDenied
+    if assessment.status not in (S.REPORT_FINAL, S.DEFERRED):
+        raise ValidationError("A decision can be recorded once the review report is final.")
+    if assessment.status == S.DEFERRED and outcome == Outcome.DEFERRED:
+        raise ValidationError("This assessment is already deferred. Record the award, or Not awarded.")
+    if assessment.status == S.DEFERRED and outcome == Outcome.AWARDED:
+        waiting = Condition.objects.filter(decision__assessment=assessment, met_at__isnull=True).count()
+        if waiting:
+            raise ValidationError(
+                f"{waiting} condition{'s' if waiting != 1 else ''} of the deferral still "
+                f"{'need' if waiting != 1 else 'needs'} the lead reviewer's check."
+            )
+    recommendation = recommendation_for(assessment=assessment)
+    if outcome != recommendation.outcome and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": f"The rule recommends {Outcome(recommendation.outcome).label}. "
+                "Say why the panel decided otherwise."
+            }
+        )
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Give the panel's rationale."})
+    _check_panel(panel)
+    conditions = conditions or []
+    if outcome == Outcome.DEFERRED:
+        if not conditions:
+            raise ValidationError({"conditions": "A deferral needs at least one condition with a due date."})
+        if any(condition.due_on <= decided_on for condition in conditions):
+            raise ValidationError({"conditions": "Each condition's due date must be after the decision."})
+    decision = Decision.objects.create(
+        assessment=assessment,
+        outcome=outcome,
+        recommended=recommendation.outcome,
+        override_reason=override_reason.strip(),
+        decided_on=decided_on,
+        rationale=rationale.strip(),
+        recorded_by=by,
+    )
+    PanelMember.objects.bulk_create(PanelMember(decision=decision, name=seat.name, role=seat.role) for seat in panel)
+    if outcome == Outcome.DEFERRED:
+        Condition.objects.bulk_create(
+            Condition(decision=decision, text=condition.text, due_on=condition.due_on) for condition in conditions
+        )
+    audit_log(
+        actor=by,
+        action="accreditation.decision.recorded",
+        target=decision,
+        to_state=outcome,
+        note=decision.override_reason,
+        data={"recommended": recommendation.outcome, "assessment": assessment.pk},
+    )
+    to = S.DEFERRED if outcome == Outcome.DEFERRED else S.DECIDED
+    assessment_transition(assessment=assessment, to=to, by=by, note=f"Panel decision: {Outcome(outcome).label}.")
+    if outcome == Outcome.AWARDED:
+        award_issue(decision=decision, by=by)
+    return decision
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"EE-{year}-"
+    numbers = [
+        int(reference.removeprefix(prefix))
+        for reference in Award.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+        if reference.removeprefix(prefix).isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def award_issue(*, decision: Decision, by: User) -> Award:
+    """Make the award: a public reference (EE-2026-0042), a random verification code, dates from settings."""
+    assessment = decision.assessment
+    valid_from = decision.decided_on
+    award = Award.objects.create(
+        assessment=assessment,
+        service=assessment.service,
+        decision=decision,
+        reference=_next_reference(valid_from.year),
+        valid_from=valid_from,
+        valid_until=add_months(valid_from, settings.AWARD_VALID_MONTHS) - datetime.timedelta(days=1),
+        interim_due_on=add_months(valid_from, settings.AWARD_INTERIM_MONTHS),
+    )
+    audit_log(actor=by, action="accreditation.award.issued", target=award, to_state=award.status)
+    report_request(award=award, by=by, reason="Award issued")
+    return award
+
+
+def report_request(*, award: Award, by: User | None, reason: str) -> AwardReport:
+    """Queue a new version of the award's PDF report; it is rendered in the background once this commits."""
+    version = (award.reports.aggregate(latest=Max("version"))["latest"] or 0) + 1
+    report = AwardReport.objects.create(award=award, version=version, reason=reason, requested_by=by)
+    audit_log(
+        actor=by, action="accreditation.award_report.requested", target=report, to_state=report.status, note=reason
+    )
+    transaction.on_commit(lambda: _enqueue_render(report.pk))
+    return report
+
+
+def _enqueue_render(report_id: int) -> None:
+    from ..tasks import render_award_report
+
+    render_award_report.enqueue(report_id)
+
+
+@transaction.atomic
+def report_retry(*, report: AwardReport, by: User) -> AwardReport:
+    """Render a failed report again."""
+    if not by.has_perm("accreditation.manage_award", report.award):
+        raise PermissionDenied
+    updated = AwardReport.objects.filter(pk=report.pk, status=AwardReport.Status.FAILED).update(
+        status=AwardReport.Status.QUEUED, error="", started_at=None, finished_at=None
+    )
+    if not updated:
+        raise ValidationError("Only a failed report can be retried.")
+    audit_log(
+        actor=by, action="accreditation.award_report.retried", target=report, from_state="failed", to_state="queued"
+    )
+    transaction.on_commit(lambda: _enqueue_render(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def _change_award(*, award: Award, by: User, field: str, reason: str, action: str, message: str) -> Award:
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not by.has_perm("accreditation.manage_award", award):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": message})
+    previous = award.status
+    setattr(award, f"{field}_at", timezone.now())
+    setattr(award, {"suspended": "suspension_reason", "revoked": "revocation_reason"}[field], reason.strip())
+    award.save()
+    audit_log(actor=by, action=action, target=award, from_state=previous, to_state=award.status, note=reason.strip())
+    report_request(award=award, by=by, reason=f"Award {field}: {reason.strip()}")
+    return award
+
+
+@transaction.atomic
+def award_suspend(*, award: Award, by: User, reason: str) -> Award:
+    if award.revoked_at or award.suspended_at:
+        raise ValidationError("This award is already suspended or revoked.")
+    return _change_award(
+        award=award,
+        by=by,
+        field="suspended",
+        reason=reason,
+        action="accreditation.award.suspended",
+        message="Say why the award is suspended; the service will see it.",
+    )
+
+
+@transaction.atomic
+def award_revoke(*, award: Award, by: User, reason: str) -> Award:
+    if award.revoked_at:
+        raise ValidationError("This award is already revoked.")
+    return _change_award(
+        award=award,
+        by=by,
+        field="revoked",
+        reason=reason,
+        action="accreditation.award.revoked",
+        message="Say why the award is revoked; the service will see it.",
+    )
+
+
+@transaction.atomic
+def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
+    """Lift a suspension (a revoked award stays revoked)."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not by.has_perm("accreditation.manage_award", award):
+        raise PermissionDenied
+    if award.revoked_at or not award.suspended_at:
+        raise ValidationError("Only a suspended award can be reinstated.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the suspension is lifted."})
+    previous = award.status
+    award.suspended_at, award.suspension_reason = None, ""
+    award.save()
+    audit_log(
+        actor=by,
+        action="accreditation.award.reinstated",
+        target=award,
+        from_state=previous,
+        to_state=award.status,
+        note=reason,
+    )
+    report_request(award=award, by=by, reason=f"Suspension lifted: {reason.strip()}")
+    return award
+
+
+@transaction.atomic
+def interim_review_record(*, award: Award, by: User, completed_on: datetime.date) -> Award:
+    if not by.has_perm("accreditation.manage_award", award):
+        raise PermissionDenied
+    previous = award.status
+    award.interim_completed_on = completed_on
+    award.save(update_fields=["interim_completed_on"])
+    audit_log(
+        actor=by,
+        action="accreditation.award.interim_review_completed",
+        target=award,
+        from_state=previous,
+        to_state=award.status,
+    )
+    return award
+
+
+def _current(assessment_id: int) -> Assessment:
+    """The assessment as it is now (not a copy read before the last change), locked for the rest of the write."""
+    return Assessment.objects.select_for_update(of=("self",)).select_related("service").get(pk=assessment_id)
+
+
+@transaction.atomic
+def condition_check(*, condition: Condition, by: User, note: str) -> Condition:
+    """The lead reviewer confirms a condition has been met, having looked at the new evidence."""
+    assessment = _current(condition.decision.assessment_id)
+    if not by.has_perm("accreditation.check_condition", assessment):
+        raise PermissionDenied
+    if condition.met_at:
+        raise ValidationError("This condition is already marked as met.")
+    if not note.strip():
+        raise ValidationError({"note": "Say what evidence shows the condition is met."})
+    condition.met_at, condition.checked_by, condition.check_note = timezone.now(), by, note.strip()
+    condition.save(update_fields=["met_at", "checked_by", "check_note"])
+    audit_log(actor=by, action="accreditation.condition.met", target=condition, to_state="met", note=note.strip())
+    return condition
+
+
+@transaction.atomic
+def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
+    """The team lead appeals against a decision, within the appeal window."""
+    if not by.has_perm("accreditation.appeal", _current(decision.assessment_id)):
+        raise PermissionDenied
+    if timezone.localdate() > decision.appeal_deadline():
+        raise ValidationError(f"The time to appeal ended on {decision.appeal_deadline():%-d %B %Y}.")
+    if decision.appeals.filter(result="").exists():
+        raise ValidationError("An appeal against this decision is already waiting for its outcome.")
+    if not grounds.strip():
+        raise ValidationError({"grounds": "Set out the grounds for the appeal."})
+    appeal = Appeal.objects.create(decision=decision, grounds=grounds.strip(), lodged_by=by)
+    audit_log(actor=by, action="accreditation.appeal.lodged", target=appeal, to_state="lodged", note=grounds.strip())
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, by: User, result: str, note: str) -> Appeal:
+    if not by.has_perm("accreditation.decide_appeal", _current(appeal.decision.assessment_id)):
+        raise PermissionDenied
+    if appeal.result:
+        raise ValidationError("This appeal already has an outcome.")
+    if result not in Appeal.Result.values:
+        raise ValidationError({"result": "Choose Upheld or Dismissed."})
+    if not note.strip():
+        raise ValidationError({"note": "Explain the outcome of the appeal."})
+    appeal.result, appeal.result_note, appeal.decided_by, appeal.decided_at = result, note.strip(), by, timezone.now()
+    appeal.save(update_fields=["result", "result_note", "decided_by", "decided_at"])
+    audit_log(
+        actor=by,
+        action=f"accreditation.appeal.{result}",
+        target=appeal,
+        from_state="lodged",
+        to_state=result,
+        note=note,
+    )
+    return appeal
+
+
+@transaction.atomic
+def assessment_renew(*, award: Award, by: User) -> Assessment:
+    """Start a renewal: a new portfolio on the current edition, with the last portfolio's narratives and evidence
+    links copied in (to the current version of each item) and every rating reset."""
+    from ..models import EvidenceLink, Response
+
+    previous = award.assessment
+    renewal = assessment_start(service=award.service, by=by, kind=Assessment.Kind.RENEWAL)
+    old = {
+        response.standard.code: response
+        for response in Response.objects.filter(assessment=previous)
+        .select_related("standard")
+        .prefetch_related("links__evidence")
+    }
+    current_versions = {
+        evidence.lineage: evidence for evidence in award.service.evidence.filter(superseded_at__isnull=True)
+    }
+    links = []
+    for response in renewal.responses.select_related("standard"):
+        before = old.get(response.standard.code)
+        if before is None:
+            continue
+        Response.objects.filter(pk=response.pk).update(narrative=before.narrative)
+        for link in before.links.all():
+            current = current_versions.get(link.evidence.lineage)
+            if current is not None:
+                links.append(EvidenceLink(response=response, evidence=current, linked_by=by))
+    EvidenceLink.objects.bulk_create(links, ignore_conflicts=True)
+    audit_log(actor=by, action="accreditation.assessment.renewal_started", target=renewal, data={"from": previous.pk})
+    return renewal

@@ -1,0 +1,65 @@
+"""Pages for everyone: the public register of awards and the certificate check. No personal data on either."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from ..models import Service
+from ..selectors import award_by_code, register_awards
+
+PAGE_SIZE = 25
+
+
+def register(request):
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    setting = request.GET.get("setting", "")
+    setting = setting if setting in Service.SettingType.values else ""
+    region = request.GET.get("region", "")
+    region = region if region in Service.Region.values else ""
+    awards = register_awards(query=query, setting=setting, region=region)
+    page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accreditation/public/register.html",
+        {
+            "page": page,
+            "query": query,
+            "setting": setting,
+            "region": region,
+            "settings_choices": Service.SettingType.choices,
+            "regions": Service.Region.choices,
+        },
+    )
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _too_many_checks(request) -> bool:
+    """A small fixed-window limit per address, so verification codes cannot be guessed by brute force."""
+    key = f"verify:{_client_address(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count > settings.VERIFY_RATE_PER_MINUTE
+
+
+def verify_form(request):
+    code = request.GET.get("code", "").strip().upper().replace(" ", "").replace("-", "")
+    if code:
+        return redirect("public:verify", code=code[:32])
+    return render(request, "accreditation/public/verify_form.html")
+
+
+def verify(request, code):
+    if _too_many_checks(request):
+        return render(request, "accreditation/public/verify_slow_down.html", status=429)
+    award = award_by_code(code=code.upper())
+    if award is None:
+        return render(request, "accreditation/public/verify_unknown.html", {"code": code}, status=404)
+    return render(request, "accreditation/public/verify.html", {"award": award})

@@ -1,0 +1,332 @@
+"""Decisions, awards, conditions, appeals, renewals: each through the services, each audited."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from accreditation.models import Appeal, Assessment, AuditEvent, Award, AwardReport, Decision, EvidenceLink
+from accreditation.services.awards import (
+    ConditionDraft,
+    PanelSeat,
+    appeal_decide,
+    appeal_lodge,
+    assessment_renew,
+    award_reinstate,
+    award_revoke,
+    award_suspend,
+    condition_check,
+    decision_record,
+    interim_review_record,
+    report_retry,
+)
+
+pytestmark = pytest.mark.django_db
+
+PANEL = [PanelSeat("Chris Chair", "chair"), PanelSeat("Lou Lived", "lived_experience")]
+
+
+def decide(assessment, by, outcome="awarded", **extra):
+    return decision_record(
+        assessment=assessment,
+        by=by,
+        outcome=outcome,
+        decided_on=timezone.localdate(),
+        rationale=extra.pop("rationale", "Meets the standards."),
+        panel=extra.pop("panel", PANEL),
+        **extra,
+    )
+
+
+@pytest.fixture
+def awarded(report_final, administrator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(report_final, administrator)
+    return Award.objects.get(assessment=report_final)
+
+
+def test_awarding_issues_an_award_with_reference_code_dates_and_a_report(awarded, report_final):
+    report_final.refresh_from_db()
+    assert report_final.status == "decided"
+    today = timezone.localdate()
+    assert awarded.reference == f"EE-{today.year}-0001"
+    assert len(awarded.verification_code) == 12 and awarded.verification_code.isalnum()
+    assert awarded.valid_from == today
+    assert awarded.valid_until.year == today.year + 3
+    assert (awarded.interim_due_on - today).days in range(540, 555)
+    assert awarded.status == "valid"
+    report = awarded.reports.get()
+    assert report.status == "ready" and report.pages > 3 and len(report.sha256) == 64
+    for action in ("accreditation.decision.recorded", "accreditation.award.issued", "accreditation.award_report.ready"):
+        assert AuditEvent.objects.filter(action=action).exists(), action
+    assert AuditEvent.objects.filter(
+        action="accreditation.assessment.decided", from_state="report_final", to_state="decided"
+    ).exists()
+
+
+def test_verification_codes_are_not_sequential(report_final, administrator):
+    from accreditation.models.awards import new_verification_code
+
+    codes = {new_verification_code() for _ in range(200)}
+    assert len(codes) == 200
+
+
+def test_overriding_the_recommendation_needs_a_reason(report_final, administrator):
+    with pytest.raises(ValidationError, match="Say why the panel decided otherwise"):
+        decide(report_final, administrator, outcome="not_awarded")
+    assert not Decision.objects.exists()
+    decision = decide(
+        report_final, administrator, outcome="not_awarded", override_reason="Serious concerns at the visit."
+    )
+    assert decision.overrides_recommendation
+    assert not Award.objects.exists()
+
+
+def test_the_panel_needs_a_lived_experience_member(report_final, administrator):
+    with pytest.raises(ValidationError, match="lived-experience member"):
+        decide(report_final, administrator, panel=[PanelSeat("Chris Chair", "chair")])
+
+
+@pytest.mark.parametrize("who", ["team_lead", "lead_reviewer", "team_member"])
+def test_only_administrators_decide(report_final, who, request):
+    with pytest.raises(PermissionDenied):
+        decide(report_final, request.getfixturevalue(who))
+
+
+def test_no_decision_before_the_report_is_final(in_review, administrator):
+    with pytest.raises(ValidationError, match="once the review report is final"):
+        decide(in_review, administrator)
+
+
+def test_the_decision_page_refuses_a_non_administrator_post(client, report_final, team_lead):
+    client.force_login(team_lead)
+    data = {"outcome": "awarded", "decided_on": timezone.localdate().isoformat(), "rationale": "x"}
+    assert client.post(reverse("awards:decision", args=[report_final.pk]), data).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_deferral_sets_conditions_then_the_lead_reviewer_checks_them_and_the_award_follows(
+    report_final, administrator, lead_reviewer
+):
+    due = timezone.localdate() + datetime.timedelta(days=60)
+    with pytest.raises(ValidationError, match="at least one condition"):
+        decide(report_final, administrator, outcome="deferred", override_reason="Need more.")
+    decision = decide(
+        report_final,
+        administrator,
+        outcome="deferred",
+        override_reason="The visit raised questions about weekends.",
+        conditions=[ConditionDraft("Show the weekend activity plan.", due)],
+    )
+    report_final.refresh_from_db()
+    assert report_final.status == "deferred"
+    with pytest.raises(ValidationError, match="still needs the lead reviewer's check"):
+        decide(report_final, administrator)
+    condition = decision.conditions.get()
+    condition.decision.assessment = report_final
+    condition_check(condition=condition, by=lead_reviewer, note="Plan seen, signed off by residents.")
+    decide(report_final, administrator, rationale="Conditions met.")
+    report_final.refresh_from_db()
+    assert report_final.status == "decided"
+    assert Award.objects.filter(assessment=report_final).exists()
+    assert AuditEvent.objects.filter(action="accreditation.condition.met", actor=lead_reviewer).exists()
+
+
+def test_an_appeal_is_lodged_by_the_team_lead_within_the_window_and_decided_by_an_administrator(
+    report_final, administrator, team_lead, team_member, settings
+):
+    decision = decide(report_final, administrator, outcome="not_awarded", override_reason="Concerns.")
+    with pytest.raises(PermissionDenied):
+        appeal_lodge(decision=decision, by=team_member, grounds="Unfair.")
+    appeal = appeal_lodge(decision=decision, by=team_lead, grounds="The visit missed our evening groups.")
+    with pytest.raises(ValidationError, match="already waiting"):
+        appeal_lodge(decision=decision, by=team_lead, grounds="Again.")
+    with pytest.raises(PermissionDenied):
+        appeal_decide(appeal=appeal, by=team_lead, result="upheld", note="x")
+    appeal_decide(appeal=appeal, by=administrator, result="upheld", note="The panel will reconsider.")
+    appeal.refresh_from_db()
+    assert appeal.result == "upheld"
+    assert AuditEvent.objects.filter(action="accreditation.appeal.lodged", actor=team_lead).exists()
+    assert AuditEvent.objects.filter(action="accreditation.appeal.upheld", actor=administrator).exists()
+    Decision.objects.filter(pk=decision.pk).update(decided_on=timezone.localdate() - datetime.timedelta(days=29))
+    decision.refresh_from_db()
+    with pytest.raises(ValidationError, match="time to appeal ended"):
+        appeal_lodge(decision=decision, by=team_lead, grounds="Late.")
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({}, "valid", "This award is valid until"),
+        ({"interim_due_on": -1}, "interim_overdue", "interim review"),
+        ({"valid_until": -1}, "expired", "expired on"),
+        ({"suspended_at": True}, "suspended", "was suspended on"),
+        ({"revoked_at": True}, "revoked", "was revoked on"),
+    ],
+)
+def test_the_status_follows_dates_and_actions_in_plain_words(awarded, change, status, words):
+    today = timezone.localdate()
+    for field, value in change.items():
+        setattr(awarded, field, timezone.now() if value is True else today + datetime.timedelta(days=value))
+    assert awarded.status == status
+    assert words in awarded.status_in_words
+
+
+def test_suspending_and_revoking_need_a_reason_and_reissue_the_report(
+    awarded, administrator, django_capture_on_commit_callbacks
+):
+    with pytest.raises(ValidationError):
+        award_suspend(award=awarded, by=administrator, reason="")
+    with django_capture_on_commit_callbacks(execute=True):
+        award_suspend(award=awarded, by=administrator, reason="Safeguarding investigation.")
+    awarded.refresh_from_db()
+    assert awarded.status == "suspended"
+    assert list(awarded.reports.values_list("version", "status")) == [(2, "ready"), (1, "ready")]
+    award_reinstate(award=awarded, by=administrator, reason="Investigation closed.")
+    award_revoke(award=awarded, by=administrator, reason="Service closed.")
+    awarded.refresh_from_db()
+    assert awarded.status == "revoked"
+    actions = set(AuditEvent.objects.filter(target_id=str(awarded.pk)).values_list("action", flat=True))
+    assert {"accreditation.award.suspended", "accreditation.award.reinstated", "accreditation.award.revoked"} <= actions
+
+
+def test_interim_review(awarded, administrator):
+    awarded.interim_due_on = timezone.localdate() - datetime.timedelta(days=1)
+    awarded.save()
+    assert awarded.status == "interim_overdue"
+    interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
+    assert awarded.status == "valid"
+
+
+def test_a_failed_render_records_why_leaves_no_file_and_can_be_retried(
+    awarded, administrator, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    from pathlib import Path
+
+    import accreditation.pdf
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("font missing")
+
+    report = awarded.reports.get()
+    AwardReport.objects.filter(pk=report.pk).update(status="queued", file="")
+    monkeypatch.setattr(accreditation.pdf, "render_award_report", broken)
+    from accreditation.tasks import render_award_report
+
+    render_award_report.call(report.pk)
+    report.refresh_from_db()
+    files_before = set(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    assert report.status == "failed" and "font missing" in report.error and not report.file
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_retry(report=report, by=administrator)
+    report.refresh_from_db()
+    assert report.status == "ready" and report.file
+    assert len(set(Path(settings.MEDIA_ROOT).rglob("*.pdf")) - files_before) == 1
+
+
+def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_lead):
+    previous = awarded.assessment
+    renewal = assessment_renew(award=awarded, by=team_lead)
+    assert renewal.kind == "renewal" and renewal.status == "draft"
+    old = {r.standard.code: r for r in previous.responses.select_related("standard")}
+    for response in renewal.responses.select_related("standard"):
+        assert response.rating == ""
+        assert response.narrative == old[response.standard.code].narrative
+    assert (
+        EvidenceLink.objects.filter(response__assessment=renewal).count()
+        == EvidenceLink.objects.filter(response__assessment=previous).count()
+    )
+    assert Assessment.objects.filter(service=awarded.service).count() == 2
+
+
+def test_the_award_page_shows_the_report_and_polls_while_it_is_made(client, awarded, team_member):
+    client.force_login(team_member)
+    page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
+    assert awarded.reference in page and "Download PDF" in page
+    assert "hx-trigger" not in page
+    AwardReport.objects.filter(award=awarded).update(status="generating")
+    page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "Being made" in page
+    fragment = client.get(reverse("awards:report_status", args=[awarded.reference])).content.decode()
+    assert fragment.strip().startswith('<div id="reports"')
+
+
+def test_the_report_downloads_for_the_team_reviewers_and_administrators_only(
+    client, awarded, team_member, lead_reviewer, administrator, other_member
+):
+    url = reverse("awards:report_download", args=[awarded.reference, 1])
+    for person in (team_member, lead_reviewer, administrator):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200, person
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(other_member)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_outsiders_get_404_on_every_award_and_decision_url(client, awarded, other_member, same_organisation_reviewer):
+    from django.urls import URLResolver, get_resolver
+
+    appeal_lodge(decision=awarded.decision, by=awarded.service.memberships.get(role="lead").user, grounds="x")
+    values = {
+        "pk": awarded.assessment_id,
+        "reference": awarded.reference,
+        "version": 1,
+        "action": "suspend",
+        "appeal_id": Appeal.objects.get().pk,
+        "condition_id": 1,
+    }
+    urls = []
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "awards":
+            for pattern in entry.url_patterns:
+                urls.append(
+                    reverse(f"awards:{pattern.name}", kwargs={p: values[p] for p in pattern.pattern.converters})
+                )
+    assert len(urls) >= 9
+    unassigned = __import__("tests.factories", fromlist=["UserFactory"]).UserFactory(is_reviewer=True)
+    for person in (other_member, same_organisation_reviewer, unassigned):
+        client.force_login(person)
+        for url in urls:
+            assert client.get(url).status_code == 404, (person, url)
+            assert client.post(url, {"reason": "x", "grounds": "x", "note": "x", "result": "upheld"}).status_code == 404
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 302, url
+    awarded.refresh_from_db()
+    assert awarded.status == "valid"
+
+
+def test_award_and_decision_pages_have_a_fixed_number_of_queries(client, awarded, administrator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accreditation.models import PanelMember
+
+    def counts():
+        result = []
+        for url in (
+            reverse("awards:decision", args=[awarded.assessment_id]),
+            reverse("awards:award", args=[awarded.reference]),
+            reverse("awards:report_status", args=[awarded.reference]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    client.force_login(administrator)
+    before = counts()
+    for version in range(2, 8):
+        AwardReport.objects.create(award=awarded, version=version, reason="More", status="ready")
+    PanelMember.objects.bulk_create(
+        PanelMember(decision=awarded.decision, name=f"M {n}", role="other") for n in range(8)
+    )
+    assert counts() == before == [11, 5, 4]
