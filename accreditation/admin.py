@@ -4,7 +4,20 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from .models import Assessment, AuditEvent, Evidence, Organisation, Response, Service, ServiceMembership, User
+from .models import (
+    Appeal,
+    Assessment,
+    AuditEvent,
+    Award,
+    Decision,
+    Evidence,
+    Organisation,
+    PanelMember,
+    Response,
+    Service,
+    ServiceMembership,
+    User,
+)
 from .services.audit import audit_log
 from .services.people import membership_remove, membership_set
 
@@ -225,3 +238,41 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_select_related = ["service__organisation"]
     search_fields = ["title", "description", "service__name", "original_name", "sha256"]
     exclude = ["file"]
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "outcome", "recommended", "decided_on", "recorded_by"]
+    list_filter = ["outcome", "recommended"]
+    list_select_related = ["assessment__service__organisation", "assessment__edition", "recorded_by"]
+    search_fields = ["assessment__service__name", "rationale"]
+    inlines = [PanelMemberInline]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    """Awards change through the award page (suspend, revoke, interim review), which records why."""
+
+    list_display = ["reference", "service", "valid_from", "valid_until", "interim_due_on", "suspended_at", "revoked_at"]
+    list_select_related = ["service__organisation"]
+    search_fields = ["reference", "service__name", "service__organisation__name"]
+    date_hierarchy = "valid_until"
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "lodged_by", "lodged_at", "result", "decided_at"]
+    list_filter = ["result"]
+    list_select_related = ["decision", "lodged_by"]

@@ -140,7 +140,12 @@ class DecisionForm(forms.Form):
 
 class PanelSeatForm(forms.Form):
     name = forms.CharField(label="Name", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role", choices=[("", "Role"), *PanelMember.Role.choices], required=False)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Role"), *PanelMember.Role.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def clean(self):
         data = super().clean()
