@@ -175,6 +175,12 @@ rules.add_perm("accreditation.view_award", is_administrator | is_team_member | i
 for model in ("decision", "panelmember", "condition", "appeal", "awardreport"):
     rules.add_perm(f"accreditation.view_{model}", is_administrator)
 
+# Sign-in attempts and lockouts (django-axes): administrators read them, and unlock someone by deleting theirs.
+rules.add_perm("axes", is_administrator)
+for model in ("accessattempt", "accesslog", "accessfailurelog"):
+    rules.add_perm(f"axes.view_{model}", is_administrator)
+    rules.add_perm(f"axes.delete_{model}", is_administrator)
+
 # Background task results (PDF renders, e-mails) are visible to administrators, read-only.
 rules.add_perm("django_tasks_database", is_administrator)
 rules.add_perm("django_tasks_database.view_dbtaskresult", is_administrator)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs between machines comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
+    "axes",
     "accreditation.apps.AccreditationConfig",
     "standards.apps.StandardsConfig",
     "reviews.apps.ReviewsConfig",
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accreditation.middleware.DeniedAccessLogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accreditation.urls"
@@ -111,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accreditation.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out person is refused before their password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -124,6 +131,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): five failures for one account from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -222,6 +238,9 @@ LOGGING = {
     "loggers": {
         # Replaces Django's own "django" handlers, which would print every message a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Failed sign-ins (axes) and refused pages (our middleware) go to the log for the security team.
+        "axes": {"level": "WARNING"},
+        "accreditation.security": {"level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -13,3 +13,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Static files come from the finders in tests; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
+# Login throttling is tested on its own, with AXES_ENABLED switched on.
+AXES_ENABLED = False

@@ -95,3 +95,29 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response["Location"] == reverse("password_reset_done")
     assert mailoutbox == []
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while_with_a_clear_message(
+    client, team_member, password, settings, caplog
+):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _ in range(2):
+        response = client.post(url, {"username": "member@example.org", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "member@example.org", "password": "wrong"})
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    response = client.post(url, {"username": "member@example.org", "password": password})
+    assert response.status_code == 429, "even the right password waits for the cool-off"
+    assert any("AXES" in record.getMessage() or "axes" in record.name for record in caplog.records)
+
+
+def test_refused_pages_are_logged(client, team_member, caplog):
+    import logging
+
+    client.force_login(team_member)
+    with caplog.at_level(logging.WARNING, logger="accreditation.security"):
+        client.get("/portfolio/999999/")
+    assert any("Refused GET /portfolio/999999/ with 404" in record.getMessage() for record in caplog.records)

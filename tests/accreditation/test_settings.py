@@ -58,3 +58,43 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/bootstrap-5.3.9/bootstrap.min.*.css"))
+
+
+PROBE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0)
+from django.test import Client
+client = Client(HTTP_HOST="ee.example.org")
+secure = client.get("/account/sign-in/", secure=True)
+plain = client.get("/account/sign-in/")
+cookie = secure.cookies["__Host-csrftoken"]
+print(json.dumps({
+    "csp": secure["Content-Security-Policy"],
+    "hsts": secure.get("Strict-Transport-Security", ""),
+    "cookie_secure": bool(cookie["secure"]),
+    "cookie_samesite": cookie["samesite"],
+    "redirect": [plain.status_code, plain.get("Location", "")],
+}))
+"""
+
+
+def test_production_responses_carry_csp_hsts_secure_cookies_and_https_redirect(tmp_path):
+    import json
+
+    environment = {key: value for key, value in os.environ.items() if key not in PROD_ENV}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=settings.BASE_DIR,
+        env={**environment, **PROD_ENV, "STATIC_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "script-src 'self'" in seen["csp"] and "unsafe-inline" not in seen["csp"]
+    assert "max-age=31536000" in seen["hsts"] and "includeSubDomains" in seen["hsts"]
+    assert seen["cookie_secure"] is True
+    assert seen["redirect"] == [301, "https://ee.example.org/account/sign-in/"]
