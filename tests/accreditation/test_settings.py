@@ -13,8 +13,12 @@ PROD_ENV = {
 }
 
 
+# Set for the browser tests in this process; a production check must not inherit it.
+NOT_INHERITED = {*PROD_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in PROD_ENV}
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -83,7 +87,7 @@ print(json.dumps({
 def test_production_responses_carry_csp_hsts_secure_cookies_and_https_redirect(tmp_path):
     import json
 
-    environment = {key: value for key, value in os.environ.items() if key not in PROD_ENV}
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=settings.BASE_DIR,
