@@ -191,3 +191,11 @@ def report_final(in_review, lead_reviewer, second_reviewer, team_lead):
     assessment_transition(assessment=in_review, to="report_final", by=lead_reviewer)
     in_review.refresh_from_db()
     return in_review
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests left their screenshots, so people look at them."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
