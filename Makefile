@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-packages clean
+.PHONY: run test lint format system-packages clean bench
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) is needed (pyenv install $(PYTHON_VERSION), or your package manager)."; exit 1; }
@@ -47,3 +47,9 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache
+
+# Programme-scale benchmark: seeds its own database (SQLite, or PostgreSQL when DATABASE_URL is set),
+# times the main pages and the award report, and load-tests gunicorn with wrk (PostgreSQL only).
+bench: system-packages $(VENV)/.installed-test
+	@command -v wrk >/dev/null || .ci/system-packages wrk
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -102,9 +102,19 @@ def reviewer_candidates(*, assessment: Assessment) -> list[Candidate]:
 def scoring_rows(*, assignment: Assignment, show_others: bool) -> list[Response]:
     """Every standard of the assessment with the team's response, its evidence, this reviewer's score as
     `mine` and, only when allowed, the other reviewers' scores as `others`. Four or five queries, whatever the size."""
+    evidence_fields = ("evidence__title", "evidence__description", "evidence__file", "evidence__size")
     prefetches = [
-        Prefetch("links", queryset=EvidenceLink.objects.select_related("evidence").order_by("evidence__title")),
-        Prefetch("reviewer_scores", queryset=ReviewerScore.objects.filter(assignment=assignment), to_attr="mine_list"),
+        Prefetch(
+            "links",
+            queryset=EvidenceLink.objects.select_related("evidence")
+            .only("response_id", "evidence_id", *evidence_fields)
+            .order_by("evidence__title"),
+        ),
+        Prefetch(
+            "reviewer_scores",
+            queryset=ReviewerScore.objects.filter(assignment=assignment).only("response_id", "score", "comment"),
+            to_attr="mine_list",
+        ),
     ]
     if show_others:
         prefetches.append(
@@ -115,6 +125,7 @@ def scoring_rows(*, assignment: Assignment, show_others: bool) -> list[Response]
                 )
                 .exclude(assignment=assignment)
                 .select_related("assignment__reviewer")
+                .only("response_id", "score", "comment", "assignment__reviewer__full_name")
                 .order_by("assignment__assigned_at"),
                 to_attr="others",
             )

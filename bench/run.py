@@ -1,0 +1,340 @@
+"""`make bench`: seed a programme-scale database, time the main pages in-process, the award report, and the
+site under load with gunicorn. Prints one table and writes bench/results.json.
+
+    python bench/run.py [--requests 200] [--load-seconds 30] [--skip-load]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+TARGET_P95_MS = 50
+TARGET_REPORT_SECONDS = 1.5
+TARGET_REPORT_RATIO = 1.3
+TARGET_RPS = 150
+TARGET_WORKER_MB = 200
+
+
+def prepare_database() -> str:
+    """A fresh database of the benchmark's own (SQLite file, or a PostgreSQL database beside DATABASE_URL's)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        path = ROOT / "bench" / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return "sqlite"
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    name = os.environ.get("BENCH_DATABASE_NAME", "enabling_bench")
+    connection = psycopg2.connect(
+        dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return "postgresql"
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def time_pages(requests: int) -> tuple[list[dict], dict]:
+    from django.db import connection
+    from django.test import Client
+
+    from accreditation.models import Assessment, Award, User
+    from reviews.models import Assignment
+
+    draft = Assessment.objects.filter(status="draft").select_related("service").first()
+    lead = User.objects.get(memberships__service=draft.service, memberships__role="lead")
+    scoring = Assignment.objects.filter(assessment__status="in_review", review_submitted_at__isnull=True).first()
+    consensus = Assignment.objects.filter(assessment__status="report_draft", is_lead=True).first()
+    award = Award.objects.order_by("reference").first()
+    admin = User.objects.get(email="admin@bench.example.org")
+    pages = [
+        ("bare view (floor)", None, "/bench/bare/"),
+        ("portfolio overview", lead, f"/portfolio/{draft.pk}/"),
+        ("value page", lead, f"/portfolio/{draft.pk}/values/SAF/"),
+        ("standard page", lead, f"/portfolio/{draft.pk}/standards/SAF.3/"),
+        ("evidence library", lead, f"/evidence/services/{draft.service_id}/"),
+        ("scoring page", scoring.reviewer, f"/reviews/assignments/{scoring.pk}/score/"),
+        ("consensus page", consensus.reviewer, f"/reviews/assessments/{consensus.assessment_id}/consensus/"),
+        ("programme list", admin, "/reviews/programme/"),
+        ("public register", None, "/register/"),
+        ("verification page", None, f"/verify/{award.verification_code}/"),
+    ]
+    results = []
+    cookies = {}
+    for label, person, url in pages:
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+            cookies[label] = client.cookies["sessionid"].value
+        for _ in range(20):
+            response = client.get(url)
+            assert response.status_code == 200, (label, url, response.status_code)
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        samples = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+        results.append(
+            {
+                "page": label,
+                "url": url,
+                "requests": requests,
+                "median_ms": round(statistics.median(samples), 2),
+                "p95_ms": round(percentile(samples, 0.95), 2),
+                "queries": len(queries),
+            }
+        )
+    floor = results[0]["median_ms"]
+    for row in results:
+        row["ratio_to_floor"] = round(row["median_ms"] / floor, 1)
+    return results, {"cookies": cookies, "draft": draft.pk, "lead": lead.pk}
+
+
+def time_report() -> dict:
+    from accreditation.models import Award
+    from accreditation.pdf import award_report_html, html_to_pdf, render_award_report
+
+    award = Award.objects.select_related("assessment").order_by("reference").first()
+    standards = award.assessment.responses.count()
+    render_award_report(award)  # warm: fonts, templates
+    totals, alones, pages = [], [], 0
+    for _ in range(3):
+        start = time.perf_counter()
+        rendered = render_award_report(award)
+        totals.append(time.perf_counter() - start)
+        pages = rendered.pages
+        html = award_report_html(award)
+        start = time.perf_counter()
+        html_to_pdf(html)
+        alones.append(time.perf_counter() - start)
+    total, alone = statistics.median(totals), statistics.median(alones)
+    return {
+        "standards": standards,
+        "pages": pages,
+        "seconds": round(total, 2),
+        "weasyprint_alone_seconds": round(alone, 2),
+        "ratio": round(total / alone, 2),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def worker_peak_mb(master_pid: int) -> float:
+    """The largest peak resident memory (VmHWM) among gunicorn's worker processes."""
+    peak = 0
+    for status in Path("/proc").glob("*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"PPid:\t{master_pid}\n" not in text:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", text)
+        if match:
+            peak = max(peak, int(match.group(1)))
+    return round(peak / 1024, 1)
+
+
+def load_test(cookies: dict, seconds: int, workers: int) -> list[dict]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return [{"skipped": "wrk is not installed (apt-get install wrk)"}]
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    results = []
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        targets = [
+            ("portfolio overview", cookies["portfolio overview"]),
+            ("evidence library", cookies["evidence library"]),
+            ("scoring page", cookies["scoring page"]),
+        ]
+        from django.test import Client  # noqa: F401  (Django is set up; URLs come from the in-process run)
+
+        for label, cookie in targets:
+            url = f"http://127.0.0.1:{port}{URLS[label]}"
+            subprocess.run([wrk, "-t2", "-c20", "-d2s", "-H", f"Cookie: sessionid={cookie}", url], capture_output=True)
+            output = subprocess.run(
+                [wrk, "-t2", "-c20", f"-d{seconds}s", "--latency", "-H", f"Cookie: sessionid={cookie}", url],
+                capture_output=True,
+                text=True,
+            ).stdout
+            results.append({"page": label, **parse_wrk(output)})
+        peak = worker_peak_mb(server.pid)
+        for row in results:
+            row["worker_peak_mb"] = peak
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
+
+
+URLS: dict[str, str] = {}
+
+
+def parse_wrk(output: str) -> dict:
+    def latency(name):
+        match = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)", output, re.MULTILINE)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {
+        "requests_per_second": float(rps.group(1)) if rps else None,
+        "p50_ms": latency("50"),
+        "p95_ms": None,
+        "p99_ms": latency("99"),
+        "p90_ms": latency("90"),
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--skip-load", action="store_true")
+    args = parser.parse_args()
+
+    database = prepare_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench.seed import seed
+
+    print(f"Seeding the {database} benchmark database…")
+    seeding = seed()
+    print(f"Timing pages in-process ({args.requests} requests each, after 20 warm-up requests)…")
+    pages, context = time_pages(args.requests)
+    URLS.update({row["page"]: row["url"] for row in pages})
+    print("Rendering the award report…")
+    report = time_report()
+    load = []
+    if not args.skip_load:
+        if database != "postgresql":
+            load = [{"skipped": "the load test runs on PostgreSQL: set DATABASE_URL"}]
+        else:
+            print(f"Load test: gunicorn, {args.workers} workers; wrk, 20 connections, {args.load_seconds} s per page…")
+            load = load_test(context["cookies"], args.load_seconds, args.workers)
+
+    results = {
+        "database": database,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "seeding": seeding,
+        "pages": pages,
+        "award_report": report,
+        "load": load,
+        "targets": {
+            "p95_ms": TARGET_P95_MS,
+            "report_seconds": TARGET_REPORT_SECONDS,
+            "report_ratio": TARGET_REPORT_RATIO,
+            "requests_per_second": TARGET_RPS,
+            "worker_peak_mb": TARGET_WORKER_MB,
+        },
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+
+
+def print_table(results: dict) -> None:
+    print(f"\nEnabling Environments benchmark on {results['database']}, {results['machine']['cpus']} CPUs")
+    print(f"Seeding: {results['seeding']['seconds']} s")
+    print(f"\n{'page':<22}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'× floor':>9}  target p95 ≤ {TARGET_P95_MS} ms")
+    for row in results["pages"]:
+        verdict = "" if row["page"].startswith("bare") else ("ok" if row["p95_ms"] <= TARGET_P95_MS else "MISSED")
+        timing = f"{row['median_ms']:>11.2f}{row['p95_ms']:>9.2f}{row['queries']:>9}{row['ratio_to_floor']:>9.1f}"
+        print(f"{row['page']:<22}{timing}  {verdict}")
+    report = results["award_report"]
+    print(
+        f"\nAward report, {report['standards']} standards: {report['seconds']} s, {report['pages']} pages; "
+        f"WeasyPrint alone {report['weasyprint_alone_seconds']} s; ratio {report['ratio']} "
+        f"(targets ≤ {TARGET_REPORT_SECONDS} s, ≤ {TARGET_REPORT_RATIO}×)"
+    )
+    if results["load"]:
+        print(f"\n{'under load':<22}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}{'worker MB':>11}")
+        for row in results["load"]:
+            if "skipped" in row:
+                print(f"  skipped: {row['skipped']}")
+                continue
+            print(
+                f"{row['page']:<22}{row['requests_per_second']:>9.1f}{row['p50_ms']:>9}{row['p90_ms']:>9}"
+                f"{row['p99_ms']:>9}{row['errors']:>8}{row['worker_peak_mb']:>11}"
+            )
+    print("\nWritten to bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
