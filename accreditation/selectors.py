@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from standards.models import Standard, Value
+from standards.models import Standard
 
 from .models import Assessment, Evidence, EvidenceLink, Organisation, Response, Service, ServiceMembership, User
 
@@ -90,52 +90,77 @@ def assessment_for_portfolio(*, pk: int) -> Assessment | None:
     return Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
 
 
-def _portfolio_responses(assessment: Assessment) -> QuerySet[Response]:
-    """Responses with just what progress needs: rating, whether a narrative exists, how many links."""
-    return (
+@dataclass(frozen=True)
+class ValueRef:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StandardRef:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    value: ValueRef
+    standard: StandardRef
+    rating: str
+    has_narrative: bool
+    has_evidence: bool
+
+
+def _portfolio_rows(assessment: Assessment) -> list[ProgressRow]:
+    """Per standard, just what progress needs, as plain rows: the overview is read often and must stay cheap."""
+    rows = (
         Response.objects.filter(assessment=assessment)
-        .select_related("standard__value")
-        .only(
-            "id",
-            "rating",
-            "assessment_id",
-            "standard__code",
-            "standard__title",
-            "standard__type",
-            "standard__order",
-            "standard__value__code",
-            "standard__value__name",
-            "standard__value__order",
-        )
         .annotate(
             has_narrative=ExpressionWrapper(~Q(narrative=""), output_field=BooleanField()),
-            n_links=Count("links"),
+            has_evidence=Exists(EvidenceLink.objects.filter(response=OuterRef("pk"))),
         )
         .order_by("standard__value__order", "standard__order", "standard__code")
+        .values_list(
+            "standard__value_id",
+            "standard__value__code",
+            "standard__value__name",
+            "standard__code",
+            "standard__title",
+            "rating",
+            "has_narrative",
+            "has_evidence",
+        )
     )
+    values: dict[int, ValueRef] = {}
+    result = []
+    for value_id, value_code, value_name, code, title, rating, has_narrative, has_evidence in rows:
+        value = values.setdefault(value_id, ValueRef(pk=value_id, code=value_code, name=value_name))
+        result.append(ProgressRow(value, StandardRef(code, title), rating, has_narrative, has_evidence))
+    return result
 
 
-def response_missing(response: Response) -> list[str]:
+def response_missing(response) -> list[str]:
     """What a response still needs before the portfolio can be submitted."""
     missing = []
     if not response.rating:
         missing.append("self-rating")
     if not response.has_narrative:
         missing.append("narrative")
-    if not response.n_links:
+    if not (getattr(response, "has_evidence", None) or getattr(response, "n_links", 0)):
         missing.append("evidence")
     return missing
 
 
 @dataclass(frozen=True)
 class MissingItem:
-    standard: Standard
+    standard: StandardRef
     missing: list[str]
 
 
 @dataclass
 class ValueProgress:
-    value: Value
+    value: ValueRef
     total: int = 0
     complete: int = 0
     ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Response.Rating.values, 0))
@@ -165,8 +190,8 @@ class PortfolioProgress:
 def portfolio_progress(*, assessment: Assessment) -> PortfolioProgress:
     """Per value and overall: standards complete, ratings given, and exactly what is missing. One query."""
     by_value: dict[int, ValueProgress] = {}
-    for response in _portfolio_responses(assessment):
-        value = response.standard.value
+    for response in _portfolio_rows(assessment):
+        value = response.value
         progress = by_value.setdefault(value.pk, ValueProgress(value=value))
         progress.total += 1
         if response.rating:
