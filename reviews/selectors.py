@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accreditation.models import Assessment, EvidenceLink, Response, ServiceMembership, Submission, User
 
@@ -336,7 +335,3 @@ def assessments_by_state(*, state: str = "") -> tuple[list[tuple[str, str, int]]
         assessments.filter(status=state) if state else assessments.exclude(status__in=Assessment.CLOSED_STATES)
     )
     return states, assessments.order_by("status", "submitted_at", "pk")
-
-
-def is_overdue(assignment: Assignment) -> bool:
-    return assignment.due_on < timezone.localdate()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -61,28 +62,14 @@ def _record_resubmission(assessment: Assessment, by: User) -> None:
     review_round_reset(assessment=assessment)
 
 
-def _needs_lead_reviewer(assessment: Assessment) -> list[str]:
-    from reviews.services import review_team_problems
+def _review_guard(name: str) -> Callable[[Assessment], list[str]]:
+    """A guard that lives with the peer review (reviews.services), imported when first used: reviews builds on
+    this module, so it cannot be imported at the top."""
 
-    return review_team_problems(assessment=assessment)
+    def guard(assessment: Assessment) -> list[str]:
+        return getattr(import_module("reviews.services"), name)(assessment=assessment)
 
-
-def _needs_action_points(assessment: Assessment) -> list[str]:
-    from reviews.services import return_problems
-
-    return return_problems(assessment=assessment)
-
-
-def _report_release_problems(assessment: Assessment) -> list[str]:
-    from reviews.services import report_release_problems
-
-    return report_release_problems(assessment=assessment)
-
-
-def _report_finalise_problems(assessment: Assessment) -> list[str]:
-    from reviews.services import report_finalise_problems
-
-    return report_finalise_problems(assessment=assessment)
+    return guard
 
 
 def _needs_decision(assessment: Assessment) -> list[str]:
@@ -116,12 +103,12 @@ ASSESSMENT_TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.SUBMITTED, S.IN_REVIEW): Transition(
         action="accreditation.assessment.review_started",
         permission="reviews.start_review",
-        problems=_needs_lead_reviewer,
+        problems=_review_guard("review_team_problems"),
     ),
     (S.IN_REVIEW, S.RETURNED): Transition(
         action="accreditation.assessment.returned",
         permission="reviews.return_portfolio",
-        problems=_needs_action_points,
+        problems=_review_guard("return_problems"),
         notify="reviews.tasks.notify_returned",
     ),
     (S.RETURNED, S.RESUBMITTED): Transition(
@@ -138,14 +125,14 @@ ASSESSMENT_TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.IN_REVIEW, S.REPORT_DRAFT): Transition(
         action="accreditation.assessment.report_released",
         permission="reviews.lead_review",
-        problems=_report_release_problems,
+        problems=_review_guard("report_release_problems"),
         on_enter=_stamp_report("released_at"),
         notify="reviews.tasks.notify_report_released",
     ),
     (S.REPORT_DRAFT, S.REPORT_FINAL): Transition(
         action="accreditation.assessment.report_finalised",
         permission="reviews.finalise_report",
-        problems=_report_finalise_problems,
+        problems=_review_guard("report_finalise_problems"),
         on_enter=_stamp_report("finalised_at"),
         notify="reviews.tasks.notify_report_finalised",
     ),

@@ -187,10 +187,15 @@ def report_retry(*, report: AwardReport, by: User) -> AwardReport:
     return report
 
 
-def _change_award(*, award: Award, by: User, field: str, reason: str, action: str, message: str) -> Award:
+def _change_award(
+    *, award: Award, by: User, field: str, reason: str, action: str, message: str, refused_if: tuple[str, ...]
+) -> Award:
+    """Suspend or revoke: checked on the locked row, so two administrators acting at once cannot both succeed."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not by.has_perm("accreditation.manage_award", award):
         raise PermissionDenied
+    if any(getattr(award, f"{state}_at") for state in refused_if):
+        raise ValidationError(f"This award is already {' or '.join(refused_if)}.")
     if not reason.strip():
         raise ValidationError({"reason": message})
     previous = award.status
@@ -204,9 +209,8 @@ def _change_award(*, award: Award, by: User, field: str, reason: str, action: st
 
 @transaction.atomic
 def award_suspend(*, award: Award, by: User, reason: str) -> Award:
-    if award.revoked_at or award.suspended_at:
-        raise ValidationError("This award is already suspended or revoked.")
     return _change_award(
+        refused_if=("suspended", "revoked"),
         award=award,
         by=by,
         field="suspended",
@@ -218,9 +222,8 @@ def award_suspend(*, award: Award, by: User, reason: str) -> Award:
 
 @transaction.atomic
 def award_revoke(*, award: Award, by: User, reason: str) -> Award:
-    if award.revoked_at:
-        raise ValidationError("This award is already revoked.")
     return _change_award(
+        refused_if=("revoked",),
         award=award,
         by=by,
         field="revoked",
