@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accreditation.models import Assessment, EvidenceLink, Response, ServiceMembership, Submission, User
 
@@ -98,14 +98,50 @@ def reviewer_candidates(*, assessment: Assessment) -> list[Candidate]:
 # Scoring -----------------------------------------------------------------------------------------------------------
 
 
-def scoring_rows(*, assignment: Assignment, show_others: bool) -> list[Response]:
-    """Every standard of the assessment with the team's response, its evidence, this reviewer's score as
-    `mine` and, only when allowed, the other reviewers' scores as `others`. Four or five queries, whatever the size."""
+@dataclass
+class ValueProgress:
+    """One value on a reviewer's scoring overview: how many of its standards they have scored, and which not."""
+
+    code: str
+    name: str
+    total: int = 0
+    unscored: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> int:
+        return self.total - len(self.unscored)
+
+
+def scoring_progress(*, assignment: Assignment) -> list[ValueProgress]:
+    """Per value, in the edition's order, this reviewer's progress. One query of plain rows, whatever the size."""
+    mine = ReviewerScore.objects.filter(assignment=assignment, response=OuterRef("pk")).values("score")[:1]
+    rows = (
+        Response.objects.filter(assessment_id=assignment.assessment_id)
+        .annotate(mine=Subquery(mine))
+        .order_by("standard__value__order", "standard__value__code", "standard__order", "standard__code")
+        .values_list("standard__value__code", "standard__value__name", "standard__code", "mine")
+    )
+    values: dict[str, ValueProgress] = {}
+    for value_code, value_name, standard_code, score in rows:
+        progress = values.get(value_code) or values.setdefault(value_code, ValueProgress(value_code, value_name))
+        progress.total += 1
+        if not score:
+            progress.unscored.append(standard_code)
+    return list(values.values())
+
+
+def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) -> list[Response]:
+    """The standards of one value with the team's response, its evidence, this reviewer's score as `mine` and,
+    only when allowed, the other reviewers' scores as `others`. Four or five queries, whatever the size.
+
+    Evidence is fetched through the service as well as the links: without that, PostgreSQL's planner hashes the whole
+    evidence table (6 ms at 10,000 items) instead of looking up the few linked rows."""
     evidence_fields = ("evidence__title", "evidence__description", "evidence__file", "evidence__size")
     prefetches = [
         Prefetch(
             "links",
-            queryset=EvidenceLink.objects.select_related("evidence")
+            queryset=EvidenceLink.objects.filter(evidence__service_id=assignment.assessment.service_id)
+            .select_related("evidence")
             .only("response_id", "evidence_id", *evidence_fields)
             .order_by("evidence__title"),
         ),
@@ -130,10 +166,10 @@ def scoring_rows(*, assignment: Assignment, show_others: bool) -> list[Response]
             )
         )
     rows = list(
-        Response.objects.filter(assessment_id=assignment.assessment_id)
+        Response.objects.filter(assessment_id=assignment.assessment_id, standard__value__code=value_code)
         .select_related("standard__value")
         .prefetch_related(*prefetches)
-        .order_by("standard__value__order", "standard__order", "standard__code")
+        .order_by("standard__order", "standard__code")
     )
     for row in rows:
         row.mine = row.mine_list[0] if row.mine_list else None

@@ -21,5 +21,6 @@ urlpatterns = [
     path("assessments/<int:pk>/score-history/", views.history, name="history"),
     path("assignments/<int:pk>/", views.assignment, name="assignment"),
     path("assignments/<int:pk>/score/", views.score, name="score"),
+    path("assignments/<int:pk>/score/<code:value_code>/", views.score_value, name="score_value"),
     path("assignments/<int:pk>/submit/", views.submit_review, name="submit"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from accreditation.models import Assessment, Response
@@ -37,6 +38,7 @@ from .selectors import (
     reviewer_candidates,
     rounds_of,
     score_history,
+    scoring_progress,
     scoring_rows,
     visit_of,
 )
@@ -196,17 +198,57 @@ def assignment(request, pk):
     return render(request, "reviews/assignment.html", {"assignment": assignment, "form": form})
 
 
-@login_required
-def score(request, pk):
-    """The scoring screen: each standard, the team's response and evidence, and this reviewer's score."""
+def _scoring(request, pk):
+    """The assignment, whether this reviewer may score now and whether they may see the others' scores; or, for an
+    invitation not yet answered, the redirect to answering it."""
     assignment = _assignment(request, pk)
     if not request.user.has_perm("reviews.open_assignment", assignment):
         if assignment.status == Assignment.Status.INVITED:
             return redirect("reviews:assignment", pk=assignment.pk)
         raise Http404("Not found.")
-    can_score = request.user.has_perm("reviews.score", assignment)
-    show_others = request.user.has_perm("reviews.see_other_scores", assignment)
-    rows = scoring_rows(assignment=assignment, show_others=show_others)
+    return (
+        assignment,
+        request.user.has_perm("reviews.score", assignment),
+        request.user.has_perm("reviews.see_other_scores", assignment),
+    )
+
+
+@login_required
+def score(request, pk):
+    """The scoring overview: the ten values with this reviewer's progress in each, and submitting the scores."""
+    scoring = _scoring(request, pk)
+    if isinstance(scoring, HttpResponseBase):
+        return scoring
+    assignment, can_score, show_others = scoring
+    progress = scoring_progress(assignment=assignment)
+    unscored = [code for value in progress for code in value.unscored]
+    return render(
+        request,
+        "reviews/score.html",
+        {
+            "assignment": assignment,
+            "assessment": assignment.assessment,
+            "progress": progress,
+            "total": sum(value.total for value in progress),
+            "unscored": unscored,
+            "first_unscored": next((value for value in progress if value.unscored), None),
+            "can_score": can_score,
+            "show_others": show_others,
+            "action_points": current_action_points(assessment=assignment.assessment),
+        },
+    )
+
+
+@login_required
+def score_value(request, pk, value_code):
+    """Scoring one value: each of its standards, the team's response and evidence, and this reviewer's score."""
+    scoring = _scoring(request, pk)
+    if isinstance(scoring, HttpResponseBase):
+        return scoring
+    assignment, can_score, show_others = scoring
+    rows = scoring_rows(assignment=assignment, value_code=value_code, show_others=show_others)
+    if not rows:
+        raise Http404("No such value in this portfolio.")
     problems, entries = [], {}
     if request.method == "POST":
         if not can_score:
@@ -217,25 +259,40 @@ def score(request, pk):
         if not problems:
             changed = scores_save(assignment=assignment, entries=entries, by=request.user)
             messages.success(request, f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.")
-            return redirect(
-                f"{request.path}#{request.POST.get('anchor', '')}" if request.POST.get("anchor") else request.path
-            )
+            target = request.POST.get("then", "")
+            if target == "overview":
+                return redirect("reviews:score", pk=assignment.pk)
+            if target:
+                return redirect("reviews:score_value", pk=assignment.pk, value_code=target)
+            return redirect(request.path)
     # What the form shows: what was just typed (unsaved, next to the problem), else what is saved.
     for row in rows:
         saved = (row.mine.score, row.mine.comment) if row.mine else ("", "")
         row.form_score, row.form_comment = entries.get(row.pk, saved) if problems else saved
+    progress = scoring_progress(assignment=assignment)
+    codes = [value.code for value in progress]
+    here = codes.index(value_code)
+    value_ids = {row.pk for row in rows}
     return render(
         request,
-        "reviews/score.html",
+        "reviews/score_value.html",
         {
             "assignment": assignment,
             "assessment": assignment.assessment,
+            "value": rows[0].standard.value,
             "rows": rows,
+            "progress": progress,
+            "previous_value": progress[here - 1] if here > 0 else None,
+            "next_value": progress[here + 1] if here + 1 < len(progress) else None,
             "can_score": can_score,
             "show_others": show_others,
             "problems": problems,
-            "unscored": [row.standard.code for row in rows if not (row.mine and row.mine.score)],
-            "action_points": current_action_points(assessment=assignment.assessment),
+            "unscored_here": [row.standard.code for row in rows if not (row.mine and row.mine.score)],
+            "action_points": [
+                point
+                for point in current_action_points(assessment=assignment.assessment)
+                if point.response_id in value_ids
+            ],
         },
     )
 

@@ -81,6 +81,7 @@ RULES: dict[str, object] = {
     "reviews:team_report": TEAM,
     "reviews:assignment": {REVIEWER_A},
     "reviews:score": {REVIEWER_A},
+    "reviews:score_value": {REVIEWER_A},
     "reviews:submit": {REVIEWER_A},
     "awards:decision": TEAM_AND_REVIEWER,
     "awards:appeal": TEAM_AND_REVIEWER,
@@ -171,6 +172,7 @@ def world(
         "evidence": evidence.pk,
         "reviews:assignment": assignment.pk,
         "reviews:score": assignment.pk,
+        "reviews:score_value": assignment.pk,
         "reviews:submit": assignment.pk,
     }
     urls = {}

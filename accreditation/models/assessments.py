@@ -39,6 +39,8 @@ class Assessment(models.Model):
         Status.RESUBMITTED,
         Status.REPORT_DRAFT,
     )
+    # States in which a review report can exist (drafted, released to the team, final, decided on).
+    REPORT_STATES: tuple[str, ...] = (Status.REPORT_DRAFT, Status.REPORT_FINAL, Status.DEFERRED, Status.DECIDED)
 
     service = models.ForeignKey("accreditation.Service", on_delete=models.PROTECT, related_name="assessments")
     edition = models.ForeignKey("standards.Edition", on_delete=models.PROTECT, related_name="assessments")

@@ -147,7 +147,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a shift worker t
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+USE_I18N = False  # English only, nothing is translated: this skips the translation machinery on every request
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -35,6 +35,8 @@ def _action_points(assessment):
 def _report_released(assessment) -> bool:
     from reviews.models import ReviewReport
 
+    if assessment.status not in Assessment.REPORT_STATES:
+        return False  # no report yet: no need to ask
     return ReviewReport.objects.filter(assessment=assessment, released_at__isnull=False).exists()
 
 

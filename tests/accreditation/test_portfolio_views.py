@@ -31,11 +31,12 @@ def portfolio_of_size(standards_per_value: int, evidence_items: int):
 
 
 # Session, user, the assessment, the person's memberships (for permissions), then the page's own reads:
-# overview, value and submit read the responses once (the overview also asks whether the report is out);
+# overview, value and submit read the responses once (once a report can exist, the overview also asks whether it is
+# out: one more);
 # the standard page reads the response, its links, the
 # neighbouring standards, and the library items that could still be linked (exists + list).
 PAGES = {
-    "overview": (lambda a: reverse("portfolio:overview", args=[a.pk]), 6),
+    "overview": (lambda a: reverse("portfolio:overview", args=[a.pk]), 5),
     "value": (lambda a: reverse("portfolio:value", args=[a.pk, "BOU"]), 5),
     "standard": (lambda a: reverse("portfolio:standard", args=[a.pk, "BOU.1"]), 8),
     "submit": (lambda a: reverse("portfolio:submit", args=[a.pk]), 5),
@@ -215,3 +216,13 @@ def test_a_team_member_sees_the_portfolio_on_the_home_page(client, assessment, t
     page = client.get(reverse("home")).content.decode()
     assert "0 of 20 standards complete" in page
     assert reverse("portfolio:overview", args=[assessment.pk]) in page
+
+
+def test_the_overview_links_to_the_report_once_it_is_released(
+    client, report_final, team_member, django_assert_num_queries
+):
+    client.force_login(team_member)
+    url = reverse("portfolio:overview", args=[report_final.pk])
+    with django_assert_num_queries(PAGES["overview"][1] + 1):  # the report can exist now: one more read
+        page = client.get(url).content.decode()
+    assert reverse("reviews:team_report", args=[report_final.pk]) in page

@@ -121,10 +121,16 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
         page.get_by_label(re.compile("I accept, and I have no conflict")).check()
         page.get_by_role("button", name="Send my answer").click()
         person.check(f"13-scoring-{label}")
-        for code, score in zip(codes, scores, strict=True):
+        page.get_by_role("link", name=re.compile("^Start scoring")).click()
+        # One value at a time (this edition has one standard per value), each saved on the way to the next.
+        for number, (code, score) in enumerate(zip(codes, scores, strict=True)):
             page.get_by_role("group", name=f"Your score for {code}").get_by_label(score, exact=True).check()
             page.get_by_label(f"Comment on {code}").fill(f"{name} on {code}.")
-        page.get_by_role("button", name="Save my scores").first.click()
+            if number == 0:
+                person.check(f"13-scoring-a-value-{label}")
+            page.get_by_role("button", name=re.compile("^Save and go to")).click()
+            assert "Saved. 1 standard changed." in page.content()
+        assert "Every standard is scored" in page.content()
         page.get_by_role("button", name="Submit my scores").click()
         assert "Your scores are submitted" in page.content()
         return person, page
@@ -133,6 +139,7 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     second, second_page = review(
         "rev2@example.org", "Remy", ["Partly met", "Not met"] + ["Met"] * (len(codes) - 2), "second-reviewer"
     )
+    second_page.locator("table").get_by_role("link").first.click()
     second.check("14-scoring-after-submitting")
     assert "Rhea on" in second_page.content(), "after submitting, the other reviewer's scores show"
 

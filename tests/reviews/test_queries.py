@@ -34,9 +34,11 @@ def reviewed_portfolio(standards_per_value: int, reviewers: int):
     return assessment, assignments, administrator
 
 
-# Session, user, the assignment, the person's memberships, then responses, evidence links, the reviewer's own
-# scores, the others' scores, the current action points.
-SCORING_QUERIES = 9
+# Session, user, the assignment, the person's memberships, then the progress per value and the current action points.
+SCORING_OVERVIEW_QUERIES = 6
+# Session, user, the assignment, memberships, then the value's responses, evidence links, the reviewer's own scores,
+# the others' scores, the progress per value (for the navigation) and the current action points.
+SCORING_VALUE_QUERIES = 10
 # Session, user, the assessment, memberships, review roles, the person's assignment, then reviewers,
 # responses with their consensus, and all scores.
 CONSENSUS_QUERIES = 9
@@ -49,10 +51,14 @@ def test_scoring_and_consensus_pages_have_a_fixed_number_of_queries(
     assessment, assignments, _ = reviewed_portfolio(standards_per_value, reviewers)
     lead = assignments[0]
     client.force_login(lead.reviewer)
-    with django_assert_num_queries(SCORING_QUERIES):
+    with django_assert_num_queries(SCORING_OVERVIEW_QUERIES):
         response = client.get(reverse("reviews:score", args=[lead.pk]))
     assert response.status_code == 200
-    assert response.content.decode().count('class="score-row') == standards_per_value * 10
+    assert response.content.decode().count('class="progress-bar-native"') == 10
+    with django_assert_num_queries(SCORING_VALUE_QUERIES):
+        response = client.get(reverse("reviews:score_value", args=[lead.pk, "SAF"]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="score-row') == standards_per_value
     with django_assert_num_queries(CONSENSUS_QUERIES):
         response = client.get(reverse("reviews:consensus", args=[assessment.pk]))
     assert response.status_code == 200

@@ -41,7 +41,7 @@ def every_get_url(assessment, assignments, evidence_id) -> list[str]:
         for pattern in entry.url_patterns:
             params = list(pattern.pattern.converters)
             name = f"{entry.namespace}:{pattern.name}"
-            if pattern.name.startswith("assignment") or pattern.name in ("score", "submit"):
+            if pattern.name.startswith("assignment") or pattern.name in ("score", "score_value", "submit"):
                 candidates = [{"pk": a.pk} for a in assignments]
             elif entry.namespace == "evidence" and "pk" in params:
                 candidates = [{"pk": evidence_id}]
@@ -65,7 +65,7 @@ def test_before_submitting_a_reviewer_sees_no_other_scores_anywhere(client, in_r
     # Once they submit, they do see them.
     score_all(other, second_reviewer)
     review_submit(assignment=other, by=second_reviewer)
-    page = client.get(reverse("reviews:score", args=[other.pk])).content.decode()
+    page = client.get(reverse("reviews:score_value", args=[other.pk, "BEL"])).content.decode()
     assert SECRET in page
 
 
@@ -112,9 +112,13 @@ def test_outsiders_get_404_on_every_review_url(
         if isinstance(entry, URLResolver) and entry.namespace == "reviews":
             for pattern in entry.url_patterns:
                 params = list(pattern.pattern.converters)
-                kwargs = {"pk": lead.pk if pattern.name in ("assignment", "score", "submit") else in_review.pk}
+                kwargs = {
+                    "pk": lead.pk if pattern.name in ("assignment", "score", "score_value", "submit") else in_review.pk
+                }
                 if "assignment_id" in params:
                     kwargs["assignment_id"] = lead.pk
+                if "value_code" in params:
+                    kwargs["value_code"] = "BEL"
                 urls.append(reverse(f"reviews:{pattern.name}", kwargs={k: v for k, v in kwargs.items() if k in params}))
     unassigned = UserFactory(is_reviewer=True)
     for person in (other_member, unassigned, same_organisation_reviewer):

@@ -1,0 +1,91 @@
+"""A reviewer scores one value at a time; the overview shows progress per value and is where scores are submitted."""
+
+import pytest
+from django.urls import reverse
+
+from reviews.models import ReviewerScore
+
+from .test_workflow import score_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lead(in_review, lead_reviewer, client):
+    client.force_login(lead_reviewer)
+    return in_review.assignments.get(reviewer=lead_reviewer)
+
+
+def fields(assignment, value_code, score="met"):
+    responses = assignment.assessment.responses.filter(standard__value__code=value_code).order_by("standard__order")
+    data = {}
+    for response in responses:
+        data[f"score-{response.pk}"] = score
+        data[f"comment-{response.pk}"] = f"Seen on the visit: {response.standard.code}."
+    return responses, data
+
+
+def test_saving_a_value_saves_only_its_standards_and_goes_on_to_the_next(client, lead):
+    responses, data = fields(lead, "BEL")
+    url = reverse("reviews:score_value", args=[lead.pk, "BEL"])
+    page = client.post(url, data | {"then": "BOU"})
+    assert page["Location"] == reverse("reviews:score_value", args=[lead.pk, "BOU"])
+    saved = dict(lead.scores.values_list("response__standard__code", "score"))
+    assert saved == {response.standard.code: "met" for response in responses}
+    # Saving another value leaves the first alone: its fields are not in that form.
+    _, data = fields(lead, "BOU", score="not_met")
+    client.post(reverse("reviews:score_value", args=[lead.pk, "BOU"]), data)
+    assert lead.scores.filter(response__standard__value__code="BEL", score="met").count() == len(responses)
+    assert lead.scores.filter(response__standard__value__code="BOU", score="not_met").count() == 2
+
+
+def test_a_bad_score_saves_nothing_and_keeps_what_was_typed(client, lead):
+    responses, data = fields(lead, "BEL")
+    data[f"score-{responses[0].pk}"] = "brilliant"
+    page = client.post(reverse("reviews:score_value", args=[lead.pk, "BEL"]), data)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Your scores have not been saved" in body
+    assert "Seen on the visit: BEL.2." in body, "the typed comment is still in the form"
+    assert not ReviewerScore.objects.filter(assignment=lead).exists()
+
+
+def test_the_overview_shows_progress_and_offers_submitting_only_when_all_is_scored(client, lead, lead_reviewer):
+    url = reverse("reviews:score", args=[lead.pk])
+    body = client.get(url).content.decode()
+    assert "20 still to score" in body
+    assert "Start scoring: " in body
+    assert "Submit my scores" not in body
+    _, data = fields(lead, "BEL")
+    client.post(reverse("reviews:score_value", args=[lead.pk, "BEL"]), data)
+    body = client.get(url).content.decode()
+    assert "18 still to score" in body
+    assert "Continue scoring: " in body
+    score_all(lead, lead_reviewer)
+    body = client.get(url).content.decode()
+    assert "Submit my scores" in body
+    assert "Every standard is scored" in body
+
+
+def test_the_last_value_leads_back_to_submitting_and_an_unknown_value_is_404(client, lead):
+    last = lead.assessment.responses.order_by("-standard__value__order").first().standard.value.code
+    body = client.get(reverse("reviews:score_value", args=[lead.pk, last])).content.decode()
+    assert "Save and go to submitting" in body
+    _, data = fields(lead, last)
+    page = client.post(reverse("reviews:score_value", args=[lead.pk, last]), data | {"then": "overview"})
+    assert page["Location"] == reverse("reviews:score", args=[lead.pk])
+    assert client.get(reverse("reviews:score_value", args=[lead.pk, "XYZ"])).status_code == 404
+
+
+def test_after_submitting_the_value_page_is_read_only(client, lead, lead_reviewer):
+    from reviews.services import review_submit
+
+    score_all(lead, lead_reviewer)
+    review_submit(assignment=lead, by=lead_reviewer)
+    url = reverse("reviews:score_value", args=[lead.pk, "BEL"])
+    body = client.get(url).content.decode()
+    assert "Your score:" in body
+    assert 'type="radio"' not in body
+    _, data = fields(lead, "BEL", score="not_met")
+    assert client.post(url, data).status_code == 403
+    assert not lead.scores.filter(score="not_met").exists()
