@@ -102,3 +102,19 @@ def test_production_responses_carry_csp_hsts_secure_cookies_and_https_redirect(t
     assert "max-age=31536000" in seen["hsts"] and "includeSubDomains" in seen["hsts"]
     assert seen["cookie_secure"] is True
     assert seen["redirect"] == [301, "https://ee.example.org/account/sign-in/"]
+
+
+def test_gunicorn_runs_one_worker_per_core_unless_told_otherwise(monkeypatch):
+    import runpy
+
+    config = settings.BASE_DIR / "gunicorn.conf.py"
+    for name in ("WEB_CONCURRENCY", "BIND", "ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    values = runpy.run_path(str(config))
+    assert values["workers"] == os.cpu_count()
+    assert values["bind"] == "127.0.0.1:8000"
+    assert values["accesslog"] is None
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("ACCESS_LOG", "-")
+    values = runpy.run_path(str(config))
+    assert (values["workers"], values["accesslog"]) == (5, "-")
