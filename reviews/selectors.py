@@ -221,14 +221,18 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     reviewers = list(
         assessment.assignments.filter(status__in=ACTIVE).select_related("reviewer").order_by("-is_lead", "assigned_at")
     )
+    # Only the columns the matrix shows: not the narratives, statements or guidance, which are most of the bytes.
     responses = list(
         Response.objects.filter(assessment=assessment)
-        .select_related("standard__value", "consensus")
+        .select_related("standard", "consensus")
+        .only("rating", "standard__code", "standard__title", "consensus__score", "consensus__reason")
         .order_by("standard__value__order", "standard__order", "standard__code")
     )
     scores: dict[tuple[int, int], ReviewerScore] = {
         (score.assignment_id, score.response_id): score
-        for score in ReviewerScore.objects.filter(assignment__in=reviewers)
+        for score in ReviewerScore.objects.filter(assignment__in=reviewers).only(
+            "assignment_id", "response_id", "score", "comment"
+        )
     }
     rows = []
     for response in responses:

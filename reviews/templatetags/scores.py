@@ -50,3 +50,26 @@ def score_radios(name: str, row_id: int, code: str, current: str):
         ),
     )
     return format_html('<fieldset><legend class="fs-6 mb-1">Your score for {}</legend>{}</fieldset>', code, buttons)
+
+
+@register.simple_tag
+def score_select(name: str, row_id: int, code: str, current: str):
+    """The labelled consensus score drop-down for one standard (built in Python for the same reason as the radios)."""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if value == current else "", label) for value, _, label in CHOICES),
+    )
+    return format_html(
+        '<label class="visually-hidden" for="{}-{}">Consensus score for {}</label>'
+        '<select class="form-select form-select-sm" name="{}-{}" id="{}-{}">'
+        '<option value="">Choose</option>{}</select>',
+        name,
+        row_id,
+        code,
+        name,
+        row_id,
+        name,
+        row_id,
+        options,
+    )
