@@ -6,9 +6,12 @@ stylesheet, the embedded fonts) and refuses every other URL.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,10 +178,29 @@ class RenderedPDF:
     pages: int
 
 
+# While WeasyPrint works, Python's cycle collector runs after every 50,000 new objects instead of every 700.
+# WeasyPrint makes millions of short-lived objects that point at each other (boxes and their parents), so at the
+# default the collector ran thousands of times for one 60-standard report. Measured in one process, five renders each:
+# median 1.59 s at the default against 1.0-1.2 s at 50,000, peak memory 127 MB against 183 MB.
+RENDER_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(RENDER_GC_THRESHOLD, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPDF:
     """Lay out finished HTML as a tagged PDF/UA-1 document with embedded fonts."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()).render(**PDF_OPTIONS)
-    return RenderedPDF(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
+    with _fewer_collections():
+        html_document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
+        document = html_document.render(**PDF_OPTIONS)
+        return RenderedPDF(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
 
 
 def render_award_report(award: Award, *, version: int = 1, fetcher: URLFetcher | None = None) -> RenderedPDF:

@@ -59,7 +59,7 @@ def reference_loop_seconds() -> float:
     """How long this machine takes for a fixed piece of pure Python, right now: the best of three.
 
     Shared machines change speed from minute to minute; printing this beside the timings shows whether a slow
-    figure is the code or the machine (on the 2-core machine the README quotes, it is about 0.9 s when quiet)."""
+    figure is the code or the machine (about 0.5 s on a quiet machine of the kind the README quotes)."""
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
@@ -278,8 +278,8 @@ def main() -> None:
         if database != "postgresql":
             load = [{"skipped": "the load test runs on PostgreSQL: set DATABASE_URL"}]
         else:
-            workers = args.workers or "one per core"
-            print(f"Load test: gunicorn ({workers} workers); wrk, 20 connections, {args.load_seconds} s per page…")
+            workers = f"{args.workers} workers" if args.workers else "one worker per core"
+            print(f"Load test: gunicorn, {workers}; wrk, 20 connections, {args.load_seconds} s per page…")
             load = load_test(context["cookies"], args.load_seconds, args.workers)
 
     speed["at the end"] = reference_loop_seconds()

@@ -77,3 +77,23 @@ def test_anything_else_is_refused_not_fetched():
     html_to_pdf(html, fetcher=fetcher)
     assert set(fetcher.refused) == set(fetcher.requested)
     assert len(fetcher.refused) == 4
+
+
+def test_the_collector_runs_less_often_only_while_rendering(monkeypatch):
+    import gc
+
+    from accreditation import pdf
+
+    seen = []
+
+    class Recording:
+        def __init__(self, *args, **kwargs):
+            seen.append(gc.get_threshold()[0])
+            raise RuntimeError("stop here")
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(pdf, "HTML", Recording)
+    with pytest.raises(RuntimeError):
+        html_to_pdf("<p>x</p>")
+    assert seen == [pdf.RENDER_GC_THRESHOLD]
+    assert gc.get_threshold() == before, "restored even when rendering fails"
