@@ -17,13 +17,16 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 VERIFY_RATE_PER_MINUTE = 10**9
 AXES_ENABLED = False
-WHITENOISE_AUTOREFRESH = True  # static files from the finders; no collectstatic for a benchmark
+# Static files from the finders, indexed once at start as production's collected files are (no collectstatic for a
+# benchmark); not AUTOREFRESH, which looks at the disk on every request and would not be production's cost.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
 MEDIA_ROOT = BASE_DIR / "bench" / "media"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 
 if os.environ.get("DATABASE_URL"):
     # The server and credentials of DATABASE_URL, but a database of the benchmark's own.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
     DATABASES["default"]["NAME"] = os.environ.get("BENCH_DATABASE_NAME", "enabling_bench")
 else:
     DATABASES = {
