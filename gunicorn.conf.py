@@ -5,10 +5,25 @@ overview under 20 connections served 149 requests/s with 2 workers, 121 with 3 a
 so extra workers only queue for the same cores. Override with WEB_CONCURRENCY, as on most hosting platforms.
 """
 
+import math
 import os
+from pathlib import Path
 
-bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+
+def usable_cores() -> int:
+    """The cores this process may run on, within a container's CPU quota (cgroup v2) if it has one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+bind = os.environ.get("BIND") or "127.0.0.1:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY") or usable_cores())
 worker_class = "sync"
 timeout = 30
 # Restart each worker now and then, so a slow leak in a library can never grow without bound.

@@ -10,6 +10,7 @@ import gc
 import io
 import logging
 import mimetypes
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,14 +187,25 @@ class RenderedPDF:
 RENDER_GC_THRESHOLD = 50_000
 
 
+_renders_lock = threading.Lock()
+_renders = {"running": 0, "threshold": gc.get_threshold()}
+
+
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    previous = gc.get_threshold()
-    gc.set_threshold(RENDER_GC_THRESHOLD, *previous[1:])
+    """The threshold is the process's: the first render to start raises it, the last to finish puts it back."""
+    with _renders_lock:
+        if _renders["running"] == 0:
+            _renders["threshold"] = gc.get_threshold()
+            gc.set_threshold(RENDER_GC_THRESHOLD, *_renders["threshold"][1:])
+        _renders["running"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        with _renders_lock:
+            _renders["running"] -= 1
+            if _renders["running"] == 0:
+                gc.set_threshold(*_renders["threshold"])
 
 
 def html_to_pdf(html: str, *, fetcher: URLFetcher | None = None) -> RenderedPDF:

@@ -220,6 +220,25 @@ def score(request, pk):
     if isinstance(scoring, HttpResponseBase):
         return scoring
     assignment, can_score, show_others = scoring
+    if request.method == "POST":
+        # The scoring form used to be one page posting here; a page left open across the change still saves.
+        if not can_score:
+            raise PermissionDenied
+        posted = [
+            response_id
+            for response_id in Response.objects.filter(assessment_id=assignment.assessment_id).values_list(
+                "pk", flat=True
+            )
+            if f"score-{response_id}" in request.POST or f"comment-{response_id}" in request.POST
+        ]
+        entries, problems = read_scores(request.POST, posted, score_prefix="score", text_prefix="comment")
+        if problems:
+            for problem in dict.fromkeys(problems):
+                messages.error(request, f"Your scores have not been saved. {problem}")
+        else:
+            changed = scores_save(assignment=assignment, entries=entries, by=request.user)
+            messages.success(request, f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.")
+        return redirect("reviews:score", pk=assignment.pk)
     progress = scoring_progress(assignment=assignment)
     unscored = [code for value in progress for code in value.unscored]
     return render(
@@ -262,9 +281,9 @@ def score_value(request, pk, value_code):
             target = request.POST.get("then", "")
             if target == "overview":
                 return redirect("reviews:score", pk=assignment.pk)
-            if target:
+            if target in {value.code for value in scoring_progress(assignment=assignment)}:
                 return redirect("reviews:score_value", pk=assignment.pk, value_code=target)
-            return redirect(request.path)
+            return redirect(request.path)  # no next step asked for, or one we do not know: stay here
     # What the form shows: what was just typed (unsaved, next to the problem), else what is saved.
     for row in rows:
         saved = (row.mine.score, row.mine.comment) if row.mine else ("", "")
@@ -288,10 +307,11 @@ def score_value(request, pk, value_code):
             "show_others": show_others,
             "problems": problems,
             "unscored_here": [row.standard.code for row in rows if not (row.mine and row.mine.score)],
+            # The overall points, then this value's own.
             "action_points": [
                 point
                 for point in current_action_points(assessment=assignment.assessment)
-                if point.response_id in value_ids
+                if point.response_id is None or point.response_id in value_ids
             ],
         },
     )

@@ -97,3 +97,18 @@ def test_the_collector_runs_less_often_only_while_rendering(monkeypatch):
         html_to_pdf("<p>x</p>")
     assert seen == [pdf.RENDER_GC_THRESHOLD]
     assert gc.get_threshold() == before, "restored even when rendering fails"
+
+
+def test_overlapping_renders_put_the_collector_back_only_when_the_last_ends():
+    import gc
+
+    from accreditation import pdf
+
+    before = gc.get_threshold()
+    first, second = pdf._fewer_collections(), pdf._fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD, "the second render is still running"
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

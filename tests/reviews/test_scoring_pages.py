@@ -89,3 +89,76 @@ def test_after_submitting_the_value_page_is_read_only(client, lead, lead_reviewe
     _, data = fields(lead, "BEL", score="not_met")
     assert client.post(url, data).status_code == 403
     assert not lead.scores.filter(score="not_met").exists()
+
+
+@pytest.mark.parametrize("then", ["ZZZ", "BEL.1", "../x", "a b", "x" * 40])
+def test_an_unknown_next_step_still_saves_and_stays_on_the_value(client, lead, then):
+    responses, data = fields(lead, "BEL")
+    url = reverse("reviews:score_value", args=[lead.pk, "BEL"])
+    page = client.post(url, data | {"then": then})
+    assert page.status_code == 302
+    assert page["Location"] == url
+    assert lead.scores.filter(score="met").count() == len(responses)
+
+
+def test_a_form_posted_to_the_overview_is_saved_not_dropped(client, lead):
+    """The scoring form was once one page posting to the overview: a page left open across that change still saves."""
+    responses, data = fields(lead, "BOU")
+    page = client.post(reverse("reviews:score", args=[lead.pk]), data, follow=True)
+    assert "Saved. 2 standards changed." in page.content.decode()
+    assert lead.scores.filter(score="met").count() == len(responses)
+    data[f"score-{responses[0].pk}"] = "brilliant"
+    page = client.post(reverse("reviews:score", args=[lead.pk]), data, follow=True)
+    assert "Your scores have not been saved" in page.content.decode()
+
+
+def test_another_reviewer_on_the_same_review_cannot_open_or_post_my_value_page(
+    client, lead, in_review, second_reviewer
+):
+    client.force_login(second_reviewer)
+    url = reverse("reviews:score_value", args=[lead.pk, "BEL"])
+    assert client.get(url).status_code == 404
+    _, data = fields(lead, "BEL", score="not_met")
+    assert client.post(url, data).status_code == 404
+    assert not lead.scores.exists()
+
+
+def test_an_unanswered_invitation_is_sent_to_answer_it_first(client, submitted, administrator, lead_reviewer):
+    from reviews.services import assignment_create
+
+    from .conftest import due
+
+    assignment = assignment_create(
+        assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator
+    )
+    client.force_login(lead_reviewer)
+    page = client.get(reverse("reviews:score_value", args=[assignment.pk, "BEL"]))
+    assert page["Location"] == reverse("reviews:assignment", args=[assignment.pk])
+
+
+def test_value_codes_are_read_in_either_case(client, lead):
+    page = client.get(reverse("reviews:score_value", args=[lead.pk, "bel"]))
+    assert page.status_code == 200
+    assert "BEL.1" in page.content.decode()
+
+
+def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
+    client, lead, in_review, lead_reviewer, team_lead
+):
+    from accreditation.services.assessments import assessment_transition
+    from reviews.services import portfolio_return
+
+    bel = in_review.responses.get(standard__code="BEL.1")
+    bou = in_review.responses.get(standard__code="BOU.1")
+    portfolio_return(
+        assessment=in_review,
+        by=lead_reviewer,
+        overall="Show more involvement of residents.",
+        per_standard=[(bel, "Add the BEL minutes."), (bou, "Add the BOU minutes.")],
+    )
+    assessment_transition(assessment=in_review, to="resubmitted", by=team_lead)
+    assessment_transition(assessment=in_review, to="in_review", by=lead_reviewer)
+    body = client.get(reverse("reviews:score_value", args=[lead.pk, "BEL"])).content.decode()
+    assert "Show more involvement of residents." in body
+    assert "Add the BEL minutes." in body
+    assert "Add the BOU minutes." not in body
