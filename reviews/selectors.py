@@ -191,10 +191,18 @@ def current_action_points(*, assessment: Assessment) -> list[ActionPoint]:
 # Consensus ---------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreCell:
+    """One reviewer's score and comment on one standard, as the consensus matrix shows it."""
+
+    score: str
+    comment: str
+
+
 @dataclass
 class ConsensusRow:
     response: Response
-    scores: list[ReviewerScore | None]
+    scores: list[ScoreCell | None]
     consensus: ConsensusScore | None
     disagreement: bool
 
@@ -228,11 +236,12 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
         .only("rating", "standard__code", "standard__title", "consensus__score", "consensus__reason")
         .order_by("standard__value__order", "standard__order", "standard__code")
     )
-    scores: dict[tuple[int, int], ReviewerScore] = {
-        (score.assignment_id, score.response_id): score
-        for score in ReviewerScore.objects.filter(assignment__in=reviewers).only(
-            "assignment_id", "response_id", "score", "comment"
-        )
+    # Plain cells, not model instances: three reviewers on 60 standards are 180 of them.
+    scores: dict[tuple[int, int], ScoreCell] = {
+        (assignment_id, response_id): ScoreCell(score, comment)
+        for assignment_id, response_id, score, comment in ReviewerScore.objects.filter(
+            assignment__in=reviewers
+        ).values_list("assignment_id", "response_id", "score", "comment")
     }
     rows = []
     for response in responses:

@@ -1,5 +1,7 @@
+import functools
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -12,6 +14,7 @@ BADGES = {
 
 
 @register.filter
+@functools.lru_cache(maxsize=64)  # a handful of possible badges, each shown hundreds of times
 def score_badge(value: str, empty: str = "Not scored"):
     """A score or rating as a coloured badge with its words (colour is never the only signal).
 
@@ -73,3 +76,20 @@ def score_select(name: str, row_id: int, code: str, current: str):
         row_id,
         options,
     )
+
+
+@register.simple_tag
+def reviewer_cells(scores):
+    """The consensus matrix's cells for one standard: each reviewer's score and the start of their comment.
+
+    Built in Python: the matrix has one per reviewer per standard, 180 for three reviewers and 60 standards."""
+    cells = []
+    for score in scores:
+        badge = score_badge(score.score if score else "", "–")
+        comment = ""
+        if score and score.comment:
+            words = score.comment.split()
+            short = score.comment if len(words) <= 30 else " ".join(words[:30]) + "…"
+            comment = '<div class="small">' + escape(short) + "</div>"
+        cells.append("<td>" + badge + comment + "</td>")
+    return mark_safe("".join(cells))  # the badges come from format_html and each comment is escaped above
