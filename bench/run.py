@@ -357,16 +357,23 @@ def print_table(results: dict) -> None:
         f"alone; the render's garbage then takes {report['garbage_collection_seconds']} s to collect "
         f"(targets ≤ {TARGET_REPORT_SECONDS} s, ≤ {TARGET_REPORT_RATIO}×)"
     )
+    met = report["seconds"] <= TARGET_REPORT_SECONDS and report["ratio"] <= TARGET_REPORT_RATIO
+    print(f"  {'ok' if met else 'MISSED'}")
     if results["load"]:
         print(f"\n{'under load':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'worker MB':>11}")
         for row in results["load"]:
             if "skipped" in row:
                 print(f"  skipped: {row['skipped']}")
                 continue
+            verdict = ""
+            if row["page"] == "portfolio overview":  # the page the target names
+                met = row["requests_per_second"] >= TARGET_RPS and not row["errors"]
+                verdict = "ok" if met and row["worker_peak_mb"] <= TARGET_WORKER_MB else "MISSED"
             print(
                 f"{row['page']:<22}{row['requests_per_second']:>9.1f}{row['p50_ms']:>9}{row['p95_ms']:>9}"
-                f"{row['p99_ms']:>9}{row['errors']:>8}{row['worker_peak_mb']:>11}"
+                f"{row['p99_ms']:>9}{row['errors']:>8}{row['worker_peak_mb']:>11}  {verdict}"
             )
+        print(f"  targets: ≥ {TARGET_RPS} req/s on the portfolio overview, no errors, ≤ {TARGET_WORKER_MB} MB a worker")
     print(f"\nWritten to bench/results.json and bench/results-{results['database']}.json")
 
 
