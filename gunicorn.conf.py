@@ -1,8 +1,9 @@
 """gunicorn's settings, read from the working directory: `gunicorn accreditation.wsgi`.
 
-One sync worker per core. Measured with `make bench` on 2 cores with PostgreSQL on the same machine, the portfolio
-overview under 20 connections served 149 requests/s with 2 workers, 121 with 3 and 117 with 4: pages are CPU-bound,
-so extra workers only queue for the same cores. Override with WEB_CONCURRENCY, as on most hosting platforms.
+One sync worker per core: pages are CPU-bound, so more workers than cores only queue for the same cores. On 2 cores
+with PostgreSQL and the load generator on the same machine, the portfolio overview under 20 connections served
+131-166 requests/s with 2 workers, 114-129 with 3 and 108-135 with 4 (interleaved 10-second runs). Override with
+WEB_CONCURRENCY, as on most hosting platforms.
 """
 
 import math
