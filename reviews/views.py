@@ -1,5 +1,7 @@
 """Peer review pages. Anyone who may not see a review gets a 404, exactly as if it did not exist."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -213,6 +215,21 @@ def _scoring(request, pk):
     )
 
 
+POSTED_SCORE_FIELD = re.compile(r"(?:score|comment)-(\d{1,12})")
+
+
+def _save_scores(request, assignment, can_score, response_ids) -> tuple[dict, list[str]]:
+    """Read this reviewer's posted scores and comments for these standards and, if they are all valid, save them.
+    Returns what was typed and the problems, if any (nothing is saved then)."""
+    if not can_score:
+        raise PermissionDenied
+    entries, problems = read_scores(request.POST, response_ids, score_prefix="score", text_prefix="comment")
+    if not problems:
+        changed = scores_save(assignment=assignment, entries=entries, by=request.user)
+        messages.success(request, f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.")
+    return entries, problems
+
+
 @login_required
 def score(request, pk):
     """The scoring overview: the ten values with this reviewer's progress in each, and submitting the scores."""
@@ -222,22 +239,11 @@ def score(request, pk):
     assignment, can_score, show_others = scoring
     if request.method == "POST":
         # The scoring form used to be one page posting here; a page left open across the change still saves.
-        if not can_score:
-            raise PermissionDenied
-        posted = [
-            response_id
-            for response_id in Response.objects.filter(assessment_id=assignment.assessment_id).values_list(
-                "pk", flat=True
-            )
-            if f"score-{response_id}" in request.POST or f"comment-{response_id}" in request.POST
-        ]
-        entries, problems = read_scores(request.POST, posted, score_prefix="score", text_prefix="comment")
-        if problems:
-            for problem in dict.fromkeys(problems):
-                messages.error(request, f"Your scores have not been saved. {problem}")
-        else:
-            changed = scores_save(assignment=assignment, entries=entries, by=request.user)
-            messages.success(request, f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.")
+        # scores_save ignores any id that is not a standard of this assessment.
+        posted = sorted({int(match[1]) for key in request.POST if (match := POSTED_SCORE_FIELD.fullmatch(key))})
+        _, problems = _save_scores(request, assignment, can_score, posted)
+        for problem in dict.fromkeys(problems):
+            messages.error(request, f"Your scores have not been saved. {problem}")
         return redirect("reviews:score", pk=assignment.pk)
     progress = scoring_progress(assignment=assignment)
     unscored = [code for value in progress for code in value.unscored]
@@ -270,14 +276,8 @@ def score_value(request, pk, value_code):
         raise Http404("No such value in this portfolio.")
     problems, entries = [], {}
     if request.method == "POST":
-        if not can_score:
-            raise PermissionDenied
-        entries, problems = read_scores(
-            request.POST, [row.pk for row in rows], score_prefix="score", text_prefix="comment"
-        )
+        entries, problems = _save_scores(request, assignment, can_score, [row.pk for row in rows])
         if not problems:
-            changed = scores_save(assignment=assignment, entries=entries, by=request.user)
-            messages.success(request, f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.")
             target = request.POST.get("then", "")
             if target == "overview":
                 return redirect("reviews:score", pk=assignment.pk)

@@ -162,3 +162,15 @@ def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
     assert "Show more involvement of residents." in body
     assert "Add the BEL minutes." in body
     assert "Add the BOU minutes." not in body
+
+
+def test_the_overview_ignores_standards_of_other_portfolios(client, lead):
+    from accreditation.models import Response
+    from accreditation.services.assessments import assessment_start
+    from tests.factories import MembershipFactory
+
+    other_lead = MembershipFactory(role="lead").user
+    other = assessment_start(service=other_lead.memberships.get().service, by=other_lead)
+    foreign = Response.objects.filter(assessment=other).first()
+    client.post(reverse("reviews:score", args=[lead.pk]), {f"score-{foreign.pk}": "met", "comment-99999999": "x"})
+    assert not lead.scores.exists()
