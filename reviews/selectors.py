@@ -99,7 +99,7 @@ def reviewer_candidates(*, assessment: Assessment) -> list[Candidate]:
 
 
 @dataclass
-class ValueProgress:
+class ValueScoring:
     """One value on a reviewer's scoring overview: how many of its standards they have scored, and which not."""
 
     code: str
@@ -112,7 +112,7 @@ class ValueProgress:
         return self.total - len(self.unscored)
 
 
-def scoring_progress(*, assignment: Assignment) -> list[ValueProgress]:
+def scoring_progress(*, assignment: Assignment) -> list[ValueScoring]:
     """Per value, in the edition's order, this reviewer's progress. One query of plain rows, whatever the size."""
     mine = ReviewerScore.objects.filter(assignment=assignment, response=OuterRef("pk")).values("score")[:1]
     rows = (
@@ -121,9 +121,10 @@ def scoring_progress(*, assignment: Assignment) -> list[ValueProgress]:
         .order_by("standard__value__order", "standard__value__code", "standard__order", "standard__code")
         .values_list("standard__value__code", "standard__value__name", "standard__code", "mine")
     )
-    values: dict[str, ValueProgress] = {}
+    values: dict[str, ValueScoring] = {}
     for value_code, value_name, standard_code, score in rows:
-        progress = values.get(value_code) or values.setdefault(value_code, ValueProgress(value_code, value_name))
+        if (progress := values.get(value_code)) is None:
+            progress = values[value_code] = ValueScoring(value_code, value_name)
         progress.total += 1
         if not score:
             progress.unscored.append(standard_code)
