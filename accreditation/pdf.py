@@ -182,8 +182,8 @@ class RenderedPDF:
 # While WeasyPrint works, Python's cycle collector runs after every 50,000 new objects instead of every 700.
 # WeasyPrint makes millions of short-lived objects that point at each other (boxes and their parents), so at the
 # default the collector ran thousands of times for one 60-standard report. Measured in one process, five renders each:
-# median 1.59 s at the default against 1.0-1.2 s at 50,000, peak memory 127 MB against 183 MB. The render's garbage
-# (about 85,000 objects, 0.2 s to collect) goes at the collector's next pass, once the PDF is already stored.
+# medians 1.59 and 1.91 s at the default against 1.0-1.3 s at 50,000; peak memory 127 MB against 183 MB. The
+# render's garbage (about 85,000 objects, 0.2 s to collect) goes at the collector's next pass, once the PDF is stored.
 RENDER_GC_THRESHOLD = 50_000
 
 
