@@ -4,21 +4,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from .models import (
-    Appeal,
-    Assessment,
-    AuditEvent,
-    Award,
-    Decision,
-    Evidence,
-    Organisation,
-    PanelMember,
-    Response,
-    Service,
-    ServiceMembership,
-    User,
-)
-from .services.audit import audit_log
+from workflow.audit import audit_log
+
+from .models import Assessment, Evidence, Organisation, Response, Service, ServiceMembership, User
 from .services.people import membership_remove, membership_set
 
 # Roles are flags on the person (reviewer, administrator) and team memberships, not Django groups.
@@ -174,24 +162,6 @@ class ServiceAdmin(ObjectPermissionsModelAdmin):
         _save_memberships(request, formset)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ObjectPermissionsModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_repr", "from_state", "to_state"]
-    list_filter = ["action", "target_type"]
-    list_select_related = ["actor"]
-    search_fields = ["action", "target_repr", "note", "actor__email", "actor__full_name"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReadOnlyAdmin(ObjectPermissionsModelAdmin):
     """Portfolios and evidence change only through their services (which audit every change), never by hand."""
 
@@ -238,41 +208,3 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_select_related = ["service__organisation"]
     search_fields = ["title", "description", "service__name", "original_name", "sha256"]
     exclude = ["file"]
-
-
-class PanelMemberInline(admin.TabularInline):
-    model = PanelMember
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["assessment", "outcome", "recommended", "decided_on", "recorded_by"]
-    list_filter = ["outcome", "recommended"]
-    list_select_related = ["assessment__service__organisation", "assessment__edition", "recorded_by"]
-    search_fields = ["assessment__service__name", "rationale"]
-    inlines = [PanelMemberInline]
-
-
-@admin.register(Award)
-class AwardAdmin(ReadOnlyAdmin):
-    """Awards change through the award page (suspend, revoke, interim review), which records why."""
-
-    list_display = ["reference", "service", "valid_from", "valid_until", "interim_due_on", "suspended_at", "revoked_at"]
-    list_select_related = ["service__organisation"]
-    search_fields = ["reference", "service__name", "service__organisation__name"]
-    date_hierarchy = "valid_until"
-
-
-@admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["decision", "lodged_by", "lodged_at", "result", "decided_at"]
-    list_filter = ["result"]
-    list_select_related = ["decision", "lodged_by"]

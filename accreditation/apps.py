@@ -3,4 +3,9 @@ from django.apps import AppConfig
 
 class AccreditationConfig(AppConfig):
     name = "accreditation"
-    verbose_name = "People, services and the award cycle"
+    verbose_name = "People, services and portfolios"
+
+    def ready(self) -> None:
+        from . import workflows
+
+        workflows.register()

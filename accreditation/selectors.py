@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from standards.models import Standard
+from standards.models import Rating, Standard
 
 from .models import Assessment, Evidence, EvidenceLink, Organisation, Response, Service, ServiceMembership, User
 
@@ -163,7 +163,7 @@ class ValueProgress:
     value: ValueRef
     total: int = 0
     complete: int = 0
-    ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Response.Rating.values, 0))
+    ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Rating.values, 0))
     missing: list[MissingItem] = field(default_factory=list)
 
     @property
@@ -201,7 +201,7 @@ def portfolio_progress(*, assessment: Assessment) -> PortfolioProgress:
         else:
             progress.complete += 1
     values = list(by_value.values())
-    ratings = {rating: sum(value.ratings[rating] for value in values) for rating in Response.Rating.values}
+    ratings = {rating: sum(value.ratings[rating] for value in values) for rating in Rating.values}
     return PortfolioProgress(
         values=values,
         total=sum(value.total for value in values),
@@ -368,63 +368,3 @@ def portfolio_snapshot(*, assessment: Assessment) -> dict[str, dict]:
         }
         for response in responses
     }
-
-
-# Awards ---------------------------------------------------------------------------------------------------------
-
-
-def register_awards(*, query: str = "", setting: str = "", region: str = "", today=None) -> QuerySet:
-    """Awards that are valid today (interim review overdue included), for services that agree to be listed."""
-    from .models import Award
-
-    today = today or timezone.localdate()
-    awards = (
-        Award.objects.filter(
-            revoked_at__isnull=True,
-            suspended_at__isnull=True,
-            valid_from__lte=today,
-            valid_until__gte=today,
-            service__listed_on_register=True,
-        )
-        .select_related("service__organisation")
-        .only(
-            "reference",
-            "valid_from",
-            "valid_until",
-            "service__name",
-            "service__setting_type",
-            "service__region",
-            "service__organisation__name",
-        )
-    )
-    if query:
-        awards = awards.filter(
-            Q(service__name__icontains=query)
-            | Q(service__organisation__name__icontains=query)
-            | Q(reference__iexact=query)
-        )
-    if setting:
-        awards = awards.filter(service__setting_type=setting)
-    if region:
-        awards = awards.filter(service__region=region)
-    return awards.order_by("service__name", "reference")
-
-
-def award_by_code(*, code: str):
-    from .models import Award
-
-    return (
-        Award.objects.select_related("service__organisation", "assessment__edition")
-        .filter(verification_code=code)
-        .first()
-    )
-
-
-def award_page(*, reference: str):
-    from .models import Award
-
-    return (
-        Award.objects.select_related("service__organisation", "assessment__edition", "decision")
-        .filter(reference=reference)
-        .first()
-    )

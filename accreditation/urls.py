@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from awards.urls import award_patterns, public_patterns
+
 from . import converters  # noqa: F401  (registers <code:…>)
 from .forms import SignInForm
-from .views import awards, evidence, home, portfolio, public, services
+from .views import evidence, home, portfolio, services
 
 admin.site.site_header = f"{settings.PROGRAMME_NAME} administration"
 admin.site.site_title = settings.PROGRAMME_NAME
@@ -65,30 +67,6 @@ evidence_patterns = (
         path("<int:pk>/download/", evidence.download, name="download"),
     ],
     "evidence",
-)
-
-award_patterns = (
-    [
-        path("decisions/<int:pk>/", awards.decision, name="decision"),
-        path("decisions/<int:pk>/appeal/", awards.appeal, name="appeal"),
-        path("decisions/<int:pk>/appeals/<int:appeal_id>/outcome/", awards.appeal_outcome, name="appeal_outcome"),
-        path("decisions/<int:pk>/conditions/<int:condition_id>/met/", awards.condition_met, name="condition_met"),
-        path("<slug:reference>/", awards.award, name="award"),
-        path("<slug:reference>/reports/", awards.report_status, name="report_status"),
-        path("<slug:reference>/reports/<int:version>/download/", awards.report_download, name="report_download"),
-        path("<slug:reference>/reports/<int:version>/retry/", awards.report_retry_view, name="report_retry"),
-        path("<slug:reference>/<slug:action>/", awards.award_action, name="action"),
-    ],
-    "awards",
-)
-
-public_patterns = (
-    [
-        path("register/", public.register, name="register"),
-        path("verify/", public.verify_form, name="verify_form"),
-        path("verify/<slug:code>/", public.verify, name="verify"),
-    ],
-    "public",
 )
 
 urlpatterns = [

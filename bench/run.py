@@ -80,7 +80,8 @@ def time_pages(requests: int) -> tuple[list[dict], dict]:
     from django.db import connection
     from django.test import Client
 
-    from accreditation.models import Assessment, Award, User
+    from accreditation.models import Assessment, User
+    from awards.models import Award
     from reviews.models import Assignment
 
     draft = Assessment.objects.filter(status="draft").select_related("service").first()
@@ -145,8 +146,8 @@ def time_report() -> dict:
     """The 60-standard report end to end (until the PDF's bytes exist), WeasyPrint alone on the same finished HTML,
     our own part (gathering the data, the chart, the QR code, the HTML) timed on its own, because the ratio of two
     noisy medians can come out below 1, and the collection of the render's garbage that follows."""
-    from accreditation.models import Award
-    from accreditation.pdf import award_report_html, html_to_pdf, render_award_report
+    from awards.models import Award
+    from awards.pdf import award_report_html, html_to_pdf, render_award_report
 
     award = Award.objects.select_related("assessment").order_by("reference").first()
     standards = award.assessment.responses.count()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from accreditation.admin import ReadOnlyAdmin
-from accreditation.services.audit import audit_log
+from workflow.audit import audit_log
 
 from .models import Assignment, Conflict, ReviewReport, ScoreChange, Visit
 

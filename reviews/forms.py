@@ -1,8 +1,9 @@
 from django import forms
 
 from accreditation.models import User
+from standards.models import Rating
 
-from .models import ReviewReport, Score, Visit
+from .models import ReviewReport, Visit
 from .services import Reply
 
 
@@ -99,7 +100,7 @@ class TeamCommentForm(forms.Form):
     )
 
 
-SCORE_CHOICES = set(Score.values)
+SCORE_CHOICES = set(Rating.values)
 
 
 def read_scores(

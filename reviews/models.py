@@ -6,11 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class Score(models.TextChoices):
-    MET = "met", "Met"
-    PARTLY_MET = "partly_met", "Partly met"
-    NOT_MET = "not_met", "Not met"
+from standards.models import Rating
 
 
 class Conflict(models.Model):
@@ -98,7 +94,7 @@ class ReviewerScore(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
     response = models.ForeignKey("accreditation.Response", on_delete=models.CASCADE, related_name="reviewer_scores")
-    score = models.CharField(max_length=12, choices=Score.choices, blank=True)
+    score = models.CharField(max_length=12, choices=Rating.choices, blank=True)
     comment = models.TextField(blank=True, max_length=5000)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,7 +169,7 @@ class ConsensusScore(models.Model):
     """The review team's agreed score for one standard, with a reason wherever reviewers disagreed."""
 
     response = models.OneToOneField("accreditation.Response", on_delete=models.CASCADE, related_name="consensus")
-    score = models.CharField(max_length=12, choices=Score.choices)
+    score = models.CharField(max_length=12, choices=Rating.choices)
     reason = models.TextField(blank=True, max_length=3000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,15 +1,60 @@
 """Who may do what in a peer review. Transitions, views, templates and admin all ask these."""
 
 import rules
+from rules.permissions import permissions
 
-from accreditation.rules import (
-    assessment_in,
-    is_administrator,
-    is_assigned_reviewer,
-    is_lead_reviewer,
-    is_team_lead,
-    own_organisations,
-)
+from accreditation.models import Assessment
+from accreditation.rules import assessment_in, is_team_lead, own_organisations
+from workflow.rules import is_administrator
+
+
+def review_roles(user) -> dict[int, tuple[str, bool, bool]]:
+    """For each assessment the person is on the review team of: (status, is lead, has declared no conflict)."""
+    if not (user and user.is_authenticated and user.is_active and user.is_reviewer):
+        return {}
+    roles = getattr(user, "_review_roles", None)
+    if roles is None:
+        roles = {
+            assessment_id: (status, is_lead, declared is not None)
+            for assessment_id, status, is_lead, declared in user.review_assignments.filter(
+                status__in=("invited", "accepted")
+            ).values_list("assessment_id", "status", "is_lead", "no_conflict_declared_at")
+        }
+        user._review_roles = roles
+    return roles
+
+
+def reviewing(user, assessment, *, lead: bool = False) -> bool:
+    """On the assessment's review team, accepted, no conflict declared, and not from the service's organisation."""
+    if not isinstance(assessment, Assessment):
+        return False
+    role = review_roles(user).get(assessment.pk)
+    if role is None or role[0] != "accepted" or not role[2] or (lead and not role[1]):
+        return False
+    return assessment.service.organisation_id not in own_organisations(user)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, assessment) -> bool:
+    return reviewing(user, assessment)
+
+
+@rules.predicate
+def is_lead_reviewer(user, assessment) -> bool:
+    return reviewing(user, assessment, lead=True)
+
+
+@rules.predicate
+def reviews_evidence(user, evidence) -> bool:
+    """The evidence supports a portfolio this person is reviewing (and may therefore download)."""
+    if evidence is None or not review_roles(user):
+        return False
+    if evidence.service.organisation_id in own_organisations(user):
+        return False
+    assessment_ids = [
+        pk for pk, (status, _, declared) in review_roles(user).items() if status == "accepted" and declared
+    ]
+    return evidence.links.filter(response__assessment_id__in=assessment_ids).exists()
 
 
 @rules.predicate
@@ -47,6 +92,13 @@ def has_submitted_own_review(user, assignment) -> bool:
     return assignment is not None and assignment.review_submitted_at is not None
 
 
+@rules.predicate
+def team_can_change(user, assignment) -> bool:
+    """The review team may still change: the portfolio has not yet gone past the review."""
+    return assignment is not None and assignment.assessment.status in TEAM_STATES
+
+
+TEAM_STATES = ("submitted", "in_review", "returned", "resubmitted")
 in_review = assessment_in("in_review")
 
 rules.add_perm("reviews", is_administrator)
@@ -58,9 +110,7 @@ for model in ("assignment", "reviewerscore", "scorechange", "actionpoint", "visi
     rules.add_perm(f"reviews.view_{model}", is_administrator)
 
 # On an assessment.
-rules.add_perm(
-    "reviews.manage_team", is_administrator & assessment_in("submitted", "in_review", "returned", "resubmitted")
-)
+rules.add_perm("reviews.manage_team", is_administrator & assessment_in(*TEAM_STATES))
 rules.add_perm("reviews.start_review", is_administrator)
 rules.add_perm("reviews.view_review", is_administrator | is_assigned_reviewer)
 rules.add_perm("reviews.return_portfolio", (is_administrator | is_lead_reviewer) & in_review)
@@ -74,4 +124,9 @@ rules.add_perm("reviews.see_score_history", is_administrator)
 rules.add_perm("reviews.respond_to_assignment", is_the_reviewer & assignment_is_pending)
 rules.add_perm("reviews.open_assignment", is_the_reviewer & assignment_is_open)
 rules.add_perm("reviews.score", is_the_reviewer & assignment_is_open & scoring_is_open)
+rules.add_perm("reviews.remove_reviewer", is_administrator & team_can_change)
 rules.add_perm("reviews.see_other_scores", is_the_reviewer & assignment_is_open & has_submitted_own_review)
+
+# Reviewers download the evidence of portfolios they review, but do not browse the service's library.
+# The permission belongs to accreditation, which knows nothing of reviews; this layer widens it.
+rules.set_perm("accreditation.download_evidence", permissions["accreditation.download_evidence"] | reviews_evidence)

@@ -1,9 +1,9 @@
-"""Every write in a peer review. State changes of the assessment go through `assessment_transition`."""
+"""Every write in a peer review. Every change of state goes through `workflow.engine.transition`; the moves are in
+reviews/workflows.py."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,8 +11,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accreditation.models import Assessment, Response, ServiceMembership, User
-from accreditation.services.assessments import assessment_transition
-from accreditation.services.audit import audit_log
+from workflow.audit import audit_log
+from workflow.engine import enqueue_on_commit, transition
 
 from .models import ActionPoint, Assignment, Conflict, ConsensusScore, ReviewerScore, ReviewReport, ScoreChange, Visit
 
@@ -34,28 +34,26 @@ def _locked(*, assessment_id: int, by: User, permission: str, target=None) -> As
     return assessment
 
 
-def current_round(*, assessment: Assessment) -> int:
+def current_round(assessment: Assessment) -> int:
     return assessment.submissions.aggregate(latest=Max("number"))["latest"] or 0
 
 
 # Guards used by the transition table ----------------------------------------------------------------------------
 
 
-def review_team_problems(*, assessment: Assessment) -> list[str]:
+def review_team_problems(assessment: Assessment) -> list[str]:
     if not assessment.assignments.filter(is_lead=True, status__in=ACTIVE).exists():
         return ["Assign a lead reviewer before the review starts."]
     return []
 
 
-def return_problems(*, assessment: Assessment) -> list[str]:
-    if not ActionPoint.objects.filter(
-        assessment=assessment, round_number=current_round(assessment=assessment)
-    ).exists():
+def return_problems(assessment: Assessment) -> list[str]:
+    if not ActionPoint.objects.filter(assessment=assessment, round_number=current_round(assessment)).exists():
         return ["Write at least one action point, so the team knows what to do."]
     return []
 
 
-def report_release_problems(*, assessment: Assessment) -> list[str]:
+def report_release_problems(assessment: Assessment) -> list[str]:
     """What must be done before the draft report goes to the team, in words the lead reviewer can act on."""
     problems = []
     waiting = [
@@ -79,14 +77,22 @@ def report_release_problems(*, assessment: Assessment) -> list[str]:
     return problems
 
 
-def report_finalise_problems(*, assessment: Assessment) -> list[str]:
+def report_finalise_problems(assessment: Assessment) -> list[str]:
     report = ReviewReport.objects.filter(assessment=assessment).first()
     if report is None or report.team_commented_at is None:
         return ["The team has not yet responded to the draft report."]
     return []
 
 
-def review_round_reset(*, assessment: Assessment) -> None:
+def report_stamp_released(assessment: Assessment, by: User | None) -> None:
+    ReviewReport.objects.filter(assessment=assessment).update(released_at=timezone.now())
+
+
+def report_stamp_finalised(assessment: Assessment, by: User | None) -> None:
+    ReviewReport.objects.filter(assessment=assessment).update(finalised_at=timezone.now())
+
+
+def review_round_reset(assessment: Assessment, by: User | None = None) -> None:
     """A resubmitted portfolio is a new round: every reviewer looks again and submits their scores again."""
     assessment.assignments.filter(status__in=ACTIVE).update(review_submitted_at=None)
 
@@ -146,45 +152,42 @@ def assignment_create(
         to_state=assignment.status,
         data={"reviewer": reviewer.pk, "lead": is_lead, "due_on": due_on.isoformat()},
     )
-    transaction.on_commit(lambda: _enqueue_assignment_notice(assignment.pk))
+    enqueue_on_commit("reviews.tasks.notify_assigned", assignment.pk)
     if assessment.status == Assessment.Status.SUBMITTED and is_lead:
-        assessment_transition(assessment=assessment, to=Assessment.Status.IN_REVIEW, by=by)
+        transition(assessment, to=Assessment.Status.IN_REVIEW, by=by)
     return assignment
-
-
-def _enqueue_assignment_notice(assignment_id: int) -> None:
-    from .tasks import notify_assigned
-
-    notify_assigned.enqueue(assignment_id)
 
 
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User, reason: str) -> Assignment:
     """Take a reviewer off the team. Their scores stay in the history; they no longer count."""
     _locked(assessment_id=assignment.assessment_id, by=by, permission="reviews.manage_team")
-    if not assignment.is_active:
-        raise ValidationError("This reviewer is no longer on the team.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the reviewer is being removed; it is kept in the history."})
-    previous = assignment.status
-    assignment.status, assignment.ended_at, assignment.end_reason = Assignment.Status.REMOVED, timezone.now(), reason
-    assignment.save(update_fields=["status", "ended_at", "end_reason"])
-    audit_log(
-        actor=by,
-        action="reviews.assignment.removed",
-        target=assignment,
-        from_state=previous,
-        to_state="removed",
+    if not assignment.is_active:
+        raise ValidationError("This reviewer is no longer on the team.")
+    return transition(
+        assignment,
+        to=Assignment.Status.REMOVED,
+        by=by,
         note=reason,
+        fields={"ended_at": timezone.now(), "end_reason": reason},
     )
-    return assignment
 
 
-@dataclass(frozen=True)
 class Reply:
+    """The reviewer's answer to an invitation: the name of the move it makes (see reviews/workflows.py)."""
+
     ACCEPT = "accept"
     DECLINE = "decline"
     CONFLICT = "conflict"
+
+
+REPLY_TARGETS = {
+    Reply.ACCEPT: Assignment.Status.ACCEPTED,
+    Reply.DECLINE: Assignment.Status.DECLINED,
+    Reply.CONFLICT: Assignment.Status.WITHDRAWN,
+}
 
 
 @transaction.atomic
@@ -193,37 +196,23 @@ def assignment_respond(*, assignment: Assignment, by: User, reply: str, note: st
     _locked(
         assessment_id=assignment.assessment_id, by=by, permission="reviews.respond_to_assignment", target=assignment
     )
-    previous = assignment.status
-    now = timezone.now()
-    assignment.responded_at = now
-    if reply == Reply.ACCEPT:
-        assignment.status, assignment.no_conflict_declared_at = Assignment.Status.ACCEPTED, now
-    elif reply == Reply.DECLINE:
-        assignment.status, assignment.ended_at, assignment.end_reason = Assignment.Status.DECLINED, now, note
-    elif reply == Reply.CONFLICT:
-        if not note.strip():
-            raise ValidationError({"note": "Describe the conflict of interest, so the administrator can act on it."})
-        assignment.status, assignment.ended_at, assignment.end_reason = Assignment.Status.WITHDRAWN, now, note
-        Conflict.objects.create(reviewer=by, service=assignment.assessment.service, reason=note)
-        transaction.on_commit(lambda: _enqueue_conflict_notice(assignment.pk))
-    else:
+    to = REPLY_TARGETS.get(reply)
+    if to is None:
         raise ValidationError("Choose whether to accept, decline or declare a conflict of interest.")
-    assignment.save(update_fields=["status", "responded_at", "no_conflict_declared_at", "ended_at", "end_reason"])
-    audit_log(
-        actor=by,
-        action=f"reviews.assignment.{assignment.status}",
-        target=assignment,
-        from_state=previous,
-        to_state=assignment.status,
-        note=note,
-    )
-    return assignment
+    if reply == Reply.CONFLICT and not note.strip():
+        raise ValidationError({"note": "Describe the conflict of interest, so the administrator can act on it."})
+    now = timezone.now()
+    fields = {"responded_at": now}
+    if reply == Reply.ACCEPT:
+        fields["no_conflict_declared_at"] = now
+    else:
+        fields.update(ended_at=now, end_reason=note)
+    return transition(assignment, to=to, by=by, note=note, fields=fields)
 
 
-def _enqueue_conflict_notice(assignment_id: int) -> None:
-    from .tasks import notify_conflict_declared
-
-    notify_conflict_declared.enqueue(assignment_id)
+def conflict_record(assignment: Assignment, by: User | None) -> None:
+    """Recorded with a withdrawal: the declared conflict, so the reviewer is never asked about this service again."""
+    Conflict.objects.create(reviewer=by, service=assignment.assessment.service, reason=assignment.end_reason)
 
 
 # Scoring -----------------------------------------------------------------------------------------------------------
@@ -239,7 +228,7 @@ def scores_save(*, assignment: Assignment, entries: dict[int, tuple[str, str]], 
         Response.objects.filter(assessment_id=assignment.assessment_id, pk__in=entries).values_list("pk", flat=True)
     )
     existing = {score.response_id: score for score in assignment.scores.filter(response_id__in=responses)}
-    round_number = current_round(assessment=assignment.assessment)
+    round_number = current_round(assignment.assessment)
     changed = 0
     history = []
     for response_id in responses:
@@ -300,7 +289,7 @@ def review_submit(*, assignment: Assignment, by: User) -> Assignment:
         action="reviews.review.submitted",
         target=assignment,
         to_state="submitted",
-        data={"round": current_round(assessment=assignment.assessment)},
+        data={"round": current_round(assignment.assessment)},
     )
     return assignment
 
@@ -316,7 +305,7 @@ def portfolio_return(
     assessment = _locked(assessment_id=assessment.pk, by=by, permission="reviews.return_portfolio")
     if not overall.strip():
         raise ValidationError({"overall": "Say overall what the team needs to do."})
-    round_number = current_round(assessment=assessment)
+    round_number = current_round(assessment)
     points = [ActionPoint(assessment=assessment, round_number=round_number, text=overall.strip(), created_by=by)]
     for response, text in per_standard:
         if response.assessment_id != assessment.pk:
@@ -332,7 +321,7 @@ def portfolio_return(
                 )
             )
     ActionPoint.objects.bulk_create(points)
-    return assessment_transition(assessment=assessment, to=Assessment.Status.RETURNED, by=by, note=overall.strip())
+    return transition(assessment, to=Assessment.Status.RETURNED, by=by, note=overall.strip())
 
 
 # Visit, consensus, report ------------------------------------------------------------------------------------------
@@ -431,11 +420,5 @@ def report_comment(*, assessment: Assessment, by: User, comments: str) -> Review
         target=report,
         note=comments.strip() or "No corrections.",
     )
-    transaction.on_commit(lambda: _enqueue_comment_notice(assessment.pk))
+    enqueue_on_commit("reviews.tasks.notify_team_commented", assessment.pk)
     return report
-
-
-def _enqueue_comment_notice(assessment_id: int) -> None:
-    from .tasks import notify_team_commented
-
-    notify_team_commented.enqueue(assessment_id)

@@ -42,7 +42,7 @@ def notify_assigned(assignment_id: int) -> int:
 
 
 @task
-def notify_conflict_declared(assignment_id: int) -> int:
+def notify_conflict_declared(assignment_id: int, state: str = Assignment.Status.WITHDRAWN) -> int:
     assignment = (
         Assignment.objects.select_related("assessment__service__organisation", "reviewer")
         .filter(pk=assignment_id)

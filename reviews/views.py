@@ -11,9 +11,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from accreditation.models import Assessment, Response
-from accreditation.rules import is_administrator
-from accreditation.services.assessments import assessment_transition
 from accreditation.views.access import refuse_unless_post, visible_or_404
+from workflow.engine import transition
+from workflow.rules import is_administrator
 
 from .forms import (
     AssignForm,
@@ -99,7 +99,7 @@ def review(request, pk):
             "administrator": administrator,
             "candidates": candidates,
             "assign_form": AssignForm(candidates=candidates) if candidates else None,
-            "round": current_round(assessment=assessment),
+            "round": current_round(assessment),
             "action_points": current_action_points(assessment=assessment),
             "can_lead": user.has_perm("reviews.lead_review", assessment),
             "can_return": user.has_perm("reviews.return_portfolio", assessment),
@@ -178,7 +178,7 @@ def assignment(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                assignment_respond(
+                assignment = assignment_respond(
                     assignment=assignment,
                     by=request.user,
                     reply=form.cleaned_data["reply"],
@@ -375,7 +375,7 @@ def resume(request, pk):
     if refused := refuse_unless_post(request):
         return refused
     try:
-        assessment_transition(assessment=assessment, to=S.IN_REVIEW, by=request.user)
+        transition(assessment, to=S.IN_REVIEW, by=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:
@@ -497,7 +497,7 @@ def _move(request, pk, to, success):
     if refused := refuse_unless_post(request):
         return refused
     try:
-        assessment_transition(assessment=assessment, to=to, by=request.user)
+        transition(assessment, to=to, by=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = "Standards library"
+
+    def ready(self) -> None:
+        from . import workflows
+
+        workflows.register()

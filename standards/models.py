@@ -10,6 +10,30 @@ LOCKED_MESSAGE = (
 )
 
 
+class Rating(models.TextChoices):
+    """How well a standard is met: the team's self-rating, a reviewer's score and the consensus all use this one scale.
+
+    Each rating carries its words (the label), its points towards a value's summary (Met 1, Partly met ½, Not met
+    0) and its style (the CSS class of its badge; colour is never the only signal, the words are always shown)."""
+
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+    @property
+    def points(self) -> float:
+        return {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}[self.value]
+
+    @property
+    def style(self) -> str:
+        return {"met": "rating-met", "partly_met": "rating-partly", "not_met": "rating-not"}[self.value]
+
+    @property
+    def short(self) -> str:
+        """A short slug for element ids."""
+        return {"met": "met", "partly_met": "partly", "not_met": "not"}[self.value]
+
+
 class Edition(models.Model):
     """A version of the standards. Once published it never changes, so every assessment keeps what it was judged on."""
 

@@ -2,7 +2,7 @@
 
 import rules
 
-from accreditation.rules import is_administrator
+from workflow.rules import is_administrator
 
 
 @rules.predicate
@@ -30,3 +30,5 @@ for model in ("value", "standard", "awardrule"):
     rules.add_perm(f"standards.add_{model}", is_administrator)
     rules.add_perm(f"standards.change_{model}", is_administrator & edition_is_draft)
     rules.add_perm(f"standards.delete_{model}", is_administrator & edition_is_draft)
+rules.add_perm("standards.publish_edition", is_administrator)
+rules.add_perm("standards.retire_edition", is_administrator)

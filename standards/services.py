@@ -5,23 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.models import User
-from accreditation.services.audit import audit_log
+from workflow.audit import audit_log
+from workflow.engine import transition
 
 from .models import AwardRule, Edition, Standard, Value
 
-# The only ways an edition's status may change. Nothing else assigns Edition.status.
-EDITION_TRANSITIONS: dict[tuple[str, str], str] = {
-    (Edition.Status.DRAFT, Edition.Status.PUBLISHED): "standards.edition.published",
-    (Edition.Status.PUBLISHED, Edition.Status.RETIRED): "standards.edition.retired",
-}
 
-
-def edition_publish_problems(*, edition: Edition) -> list[str]:
+def edition_publish_problems(edition: Edition) -> list[str]:
     """What stops a draft edition being published, in words an administrator can act on."""
     problems = []
     values = list(edition.values.prefetch_related("standards"))
@@ -39,32 +32,15 @@ def edition_publish_problems(*, edition: Edition) -> list[str]:
 
 
 @transaction.atomic
-def edition_transition(
-    *, edition: Edition, to: str, by: User | None, note: str = "", on: datetime.date | None = None
-) -> Edition:
-    """Move an edition to `to` (published or retired), if that move is allowed, and record it.
-
-    `on` backdates publication, for an edition loaded from a fixture that was published earlier."""
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    action = EDITION_TRANSITIONS.get((edition.status, to))
-    if action is None:
-        raise ValidationError(
-            f"The {edition.code} edition is {edition.get_status_display().lower()}; "
-            f"it cannot become {Edition.Status(to).label.lower()}."
-        )
-    if to == Edition.Status.PUBLISHED:
-        if problems := edition_publish_problems(edition=edition):
-            raise ValidationError(problems)
-        edition.published_on = on or timezone.localdate()
-    previous = edition.status
-    edition.status = to
-    edition.save(update_fields=["status", "published_on"])
-    audit_log(actor=by, action=action, target=edition, from_state=previous, to_state=to, note=note)
-    return edition
+def edition_transition(*, edition: Edition, to: str, by, note: str = "", on: datetime.date | None = None) -> Edition:
+    """Publish or retire an edition (the moves are in standards/workflows.py). `on` backdates publication, for an
+    edition loaded from a fixture that was published earlier."""
+    fields = {"published_on": on or timezone.localdate()} if to == Edition.Status.PUBLISHED else {}
+    return transition(edition, to=to, by=by, note=note, fields=fields)
 
 
 @transaction.atomic
-def edition_load(*, data: dict[str, Any], by: User | None = None) -> tuple[Edition, bool]:
+def edition_load(*, data: dict[str, Any], by=None) -> tuple[Edition, bool]:
     """
     Create an edition from its fixture (values, standards, award rule) and publish it if the fixture says so.
 

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 
 from accreditation.models import ServiceMembership
-from accreditation.services.assessments import assessment_start, assessment_transition, response_save
+from accreditation.services.assessments import assessment_start, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
 from reviews.services import (
     Reply,
@@ -19,6 +19,7 @@ from reviews.services import (
     visit_save,
 )
 from standards.services import edition_load
+from workflow.engine import transition
 
 from .factories import PASSWORD, MembershipFactory, ServiceFactory, UserFactory, edition_with
 from .files import upload
@@ -141,7 +142,7 @@ def second_reviewer(db):
 def submitted(assessment, team_lead):
     """A complete portfolio, submitted by the team lead."""
     complete(assessment, team_lead)
-    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    transition(assessment, to="submitted", by=team_lead)
     assessment.refresh_from_db()
     return assessment
 
@@ -186,9 +187,9 @@ def report_final(in_review, lead_reviewer, second_reviewer, team_lead):
     report_save(
         assessment=in_review, by=lead_reviewer, strengths="Warm.", areas_for_development="More.", action_points="Do."
     )
-    assessment_transition(assessment=in_review, to="report_draft", by=lead_reviewer)
+    transition(in_review, to="report_draft", by=lead_reviewer)
     report_comment(assessment=in_review, by=team_lead, comments="")
-    assessment_transition(assessment=in_review, to="report_final", by=lead_reviewer)
+    transition(in_review, to="report_final", by=lead_reviewer)
     in_review.refresh_from_db()
     return in_review
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accreditation.models import Appeal, Award
-from accreditation.services.awards import PanelSeat, appeal_lodge, decision_record
+from awards.models import Appeal, Award
+from awards.services import PanelSeat, appeal_lodge, decision_record
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
+from standards.models import Rating
+
 NARRATIVE_MAX_LENGTH = 10_000
 
 
@@ -89,11 +91,6 @@ class Submission(models.Model):
 
 class Response(models.Model):
     """The team's self-assessment against one standard: a rating, a narrative and linked evidence."""
-
-    class Rating(models.TextChoices):
-        MET = "met", "Met"
-        PARTLY_MET = "partly_met", "Partly met"
-        NOT_MET = "not_met", "Not met"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")

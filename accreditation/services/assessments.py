@@ -1,191 +1,53 @@
-"""The assessment workflow: starting a portfolio, saving responses, and every change of state.
-
-`ASSESSMENT_TRANSITIONS` is the only place that says which state may follow which, who may make the move,
-and what must be true first. `assessment_transition` is the only code that changes `Assessment.status`.
-"""
+"""Portfolios: starting one, saving responses, submitting. The assessment's moves are in accreditation/workflows.py
+(and the review and decision moves in the apps above); `workflow.engine.transition` makes every one of them."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from standards.selectors import edition_current
+from workflow.audit import audit_log
+from workflow.engine import transition
 
 from ..models import Assessment, Response, Service, Submission, User
-from .audit import audit_log
+from ..selectors import portfolio_missing, portfolio_snapshot
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    permission: str
-    # Returns what stops the move, in words the person can act on; empty when nothing does.
-    problems: Callable[[Assessment], list[str]] = lambda assessment: []
-    # Runs inside the transaction, after the state has changed (records that belong with the move).
-    on_enter: Callable[[Assessment, User], None] | None = None
-    # The task told about the move once the transaction commits (an e-mail). It receives the assessment's id
-    # and the state it moved to, so that it can stay quiet if the assessment has moved on since.
-    notify: str = ""
-
-
-def _missing_for_submission(assessment: Assessment) -> list[str]:
-    from ..selectors import portfolio_missing
-
-    missing = portfolio_missing(assessment=assessment)
-    return [f"{item.standard.code}: {', '.join(item.missing)} missing" for item in missing]
-
-
-def _record_submission(assessment: Assessment, by: User) -> None:
-    """Freeze what the team sent as a new round, so reviewers can see what changed between rounds."""
-    from ..selectors import portfolio_snapshot
-
+def submission_record(assessment: Assessment, by: User) -> Submission:
+    """Freeze what the team sent as a new round, so reviewers can see what changed between rounds. Recorded with
+    the move to Submitted or Resubmitted (see accreditation/workflows.py)."""
     number = assessment.submissions.count() + 1
-    Submission.objects.create(
+    submission = Submission.objects.create(
         assessment=assessment, number=number, submitted_by=by, snapshot=portfolio_snapshot(assessment=assessment)
     )
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["submitted_at"])
+    return submission
 
 
-def _record_resubmission(assessment: Assessment, by: User) -> None:
-    from reviews.services import review_round_reset
-
-    _record_submission(assessment, by)
-    review_round_reset(assessment=assessment)
-
-
-def _review_guard(name: str) -> Callable[[Assessment], list[str]]:
-    """A guard that lives with the peer review (reviews.services), imported when first used: reviews builds on
-    this module, so it cannot be imported at the top."""
-
-    def guard(assessment: Assessment) -> list[str]:
-        return getattr(import_module("reviews.services"), name)(assessment=assessment)
-
-    return guard
+def submission_problems(assessment: Assessment) -> list[str]:
+    """What stops the portfolio being (re)submitted, one line per incomplete standard."""
+    return [
+        f"{item.standard.code}: {', '.join(item.missing)} missing" for item in portfolio_missing(assessment=assessment)
+    ]
 
 
-def _needs_decision(assessment: Assessment) -> list[str]:
-    """A decision state needs a decision record made in the same transaction (see services.awards)."""
-    latest = assessment.decisions.order_by("-recorded_at", "-id").first()
-    if latest is None:
-        return ["Record the panel's decision first."]
-    return []
-
-
-def _stamp_report(field_name: str) -> Callable[[Assessment, User], None]:
-    def stamp(assessment: Assessment, by: User) -> None:
-        from reviews.models import ReviewReport
-
-        ReviewReport.objects.filter(assessment=assessment).update(**{field_name: timezone.now()})
-
-    return stamp
-
-
-S = Assessment.Status
-# The assessment's whole life, in one place: which state may follow which, who may make the move, what must be
-# true first, what is recorded with it, and who is told.
-ASSESSMENT_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (S.DRAFT, S.SUBMITTED): Transition(
-        action="accreditation.assessment.submitted",
-        permission="accreditation.submit_portfolio",
-        problems=_missing_for_submission,
-        on_enter=_record_submission,
-        notify="accreditation.tasks.notify_portfolio_submitted",
-    ),
-    (S.SUBMITTED, S.IN_REVIEW): Transition(
-        action="accreditation.assessment.review_started",
-        permission="reviews.start_review",
-        problems=_review_guard("review_team_problems"),
-    ),
-    (S.IN_REVIEW, S.RETURNED): Transition(
-        action="accreditation.assessment.returned",
-        permission="reviews.return_portfolio",
-        problems=_review_guard("return_problems"),
-        notify="reviews.tasks.notify_returned",
-    ),
-    (S.RETURNED, S.RESUBMITTED): Transition(
-        action="accreditation.assessment.resubmitted",
-        permission="accreditation.submit_portfolio",
-        problems=_missing_for_submission,
-        on_enter=_record_resubmission,
-        notify="reviews.tasks.notify_resubmitted",
-    ),
-    (S.RESUBMITTED, S.IN_REVIEW): Transition(
-        action="accreditation.assessment.review_resumed",
-        permission="reviews.resume_review",
-    ),
-    (S.IN_REVIEW, S.REPORT_DRAFT): Transition(
-        action="accreditation.assessment.report_released",
-        permission="reviews.lead_review",
-        problems=_review_guard("report_release_problems"),
-        on_enter=_stamp_report("released_at"),
-        notify="reviews.tasks.notify_report_released",
-    ),
-    (S.REPORT_DRAFT, S.REPORT_FINAL): Transition(
-        action="accreditation.assessment.report_finalised",
-        permission="reviews.finalise_report",
-        problems=_review_guard("report_finalise_problems"),
-        on_enter=_stamp_report("finalised_at"),
-        notify="reviews.tasks.notify_report_finalised",
-    ),
-    # The panel's decision, recorded through `decision_record`, which checks the rule and issues the award.
-    (S.REPORT_FINAL, S.DECIDED): Transition(
-        action="accreditation.assessment.decided",
-        permission="accreditation.decide",
-        problems=_needs_decision,
-    ),
-    (S.REPORT_FINAL, S.DEFERRED): Transition(
-        action="accreditation.assessment.deferred",
-        permission="accreditation.decide",
-        problems=_needs_decision,
-    ),
-    (S.DEFERRED, S.DECIDED): Transition(
-        action="accreditation.assessment.decided",
-        permission="accreditation.decide",
-        problems=_needs_decision,
-    ),
-}
-
-
-def _enqueue(task_path: str, assessment_id: int, state: str) -> None:
-    import_string(task_path).enqueue(assessment_id, state)
+def submit_target(assessment: Assessment) -> str:
+    """Submitting a returned portfolio is a resubmission; any other is the first submission."""
+    return (
+        Assessment.Status.RESUBMITTED
+        if assessment.status == Assessment.Status.RETURNED
+        else Assessment.Status.SUBMITTED
+    )
 
 
 @transaction.atomic
-def assessment_transition(*, assessment: Assessment, to: str, by: User, note: str = "") -> Assessment:
-    """Move an assessment to state `to` if the table allows it, `by` may, and nothing stands in the way."""
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("service__organisation", "edition")
-        .get(pk=assessment.pk)
-    )
-    transition = ASSESSMENT_TRANSITIONS.get((assessment.status, to))
-    if transition is None:
-        raise ValidationError(
-            f"This portfolio is {assessment.get_status_display().lower()}; "
-            f"it cannot become {S(to).label.lower() if to in S.values else to}."
-        )
-    if not by.has_perm(transition.permission, assessment):
-        raise PermissionDenied
-    if problems := transition.problems(assessment):
-        raise ValidationError(problems)
-    previous = assessment.status
-    assessment.status = to
-    assessment.save(update_fields=["status"])
-    if transition.on_enter is not None:
-        transition.on_enter(assessment, by)
-    audit_log(actor=by, action=transition.action, target=assessment, from_state=previous, to_state=to, note=note)
-    if transition.notify:
-        transaction.on_commit(partial(_enqueue, transition.notify, assessment.pk, to))
-    return assessment
+def portfolio_submit(*, assessment: Assessment, by: User) -> Assessment:
+    """The team lead sends the portfolio to the reviewers (again, after a return)."""
+    return transition(assessment, to=submit_target(assessment), by=by)
 
 
 @transaction.atomic

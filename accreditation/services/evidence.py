@@ -19,9 +19,10 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from workflow.audit import audit_log
+
 from ..models import Assessment, Evidence, EvidenceLink, Response, Service, User
 from .assessments import portfolio_lock_for_editing
-from .audit import audit_log
 
 logger = logging.getLogger(__name__)
 

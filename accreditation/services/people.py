@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from workflow.audit import audit_log
+
 from ..models import Service, ServiceMembership, User
-from .audit import audit_log
 
 
 @transaction.atomic

@@ -57,9 +57,13 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "axes",
-    "accreditation.apps.AccreditationConfig",
+    # Our apps, lowest layer first: each imports only those above it in this list, and registers its part of the
+    # workflow tables in this order (README: How the code is laid out).
+    "workflow.apps.WorkflowConfig",
     "standards.apps.StandardsConfig",
+    "accreditation.apps.AccreditationConfig",
     "reviews.apps.ReviewsConfig",
+    "awards.apps.AwardsConfig",
 ]
 
 MIDDLEWARE = [

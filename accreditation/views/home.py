@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reviews.selectors import assignments_for_reviewer
+from workflow.rules import is_administrator, is_reviewer
 
-from ..rules import is_administrator, is_reviewer
 from ..selectors import memberships_for_user, open_assessments_progress, programme_summary
 
 

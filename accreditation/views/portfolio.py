@@ -18,7 +18,7 @@ from ..selectors import (
     response_links,
     standard_neighbours,
 )
-from ..services.assessments import ResponseConflict, assessment_transition, response_save
+from ..services.assessments import ResponseConflict, portfolio_submit, response_save, submit_target
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
 
@@ -207,21 +207,17 @@ def submit(request, pk):
         raise PermissionDenied
     progress = portfolio_progress(assessment=assessment)
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    to = (
-        Assessment.Status.RESUBMITTED
-        if assessment.status == Assessment.Status.RETURNED
-        else Assessment.Status.SUBMITTED
-    )
+    resubmitting = submit_target(assessment) == Assessment.Status.RESUBMITTED
     if request.method == "POST" and not progress.missing and form.is_valid():
         try:
-            assessment_transition(assessment=assessment, to=to, by=request.user)
+            portfolio_submit(assessment=assessment, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request,
                 "Your portfolio has been resubmitted. The reviewers have been told and will look at your changes."
-                if to == Assessment.Status.RESUBMITTED
+                if resubmitting
                 else "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
                 "The portfolio is now read-only.",
             )
@@ -234,6 +230,6 @@ def submit(request, pk):
             "service": assessment.service,
             "progress": progress,
             "form": form,
-            "resubmitting": to == Assessment.Status.RESUBMITTED,
+            "resubmitting": resubmitting,
         },
     )

@@ -4,13 +4,11 @@ from django import template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from standards.models import Rating
+
 register = template.Library()
 
-BADGES = {
-    "met": ("rating-met", "Met"),
-    "partly_met": ("rating-partly", "Partly met"),
-    "not_met": ("rating-not", "Not met"),
-}
+BADGES = {rating.value: (rating.style, rating.label) for rating in Rating}
 
 
 @register.filter
@@ -23,7 +21,7 @@ def score_badge(value: str, empty: str = "Not scored"):
     return format_html('<span class="badge rating {}">{}</span>', css, label)
 
 
-CHOICES = [("met", "met", "Met"), ("partly_met", "partly", "Partly met"), ("not_met", "not", "Not met")]
+CHOICES = [(rating.value, rating.short, rating.label) for rating in Rating]
 
 
 @register.simple_tag

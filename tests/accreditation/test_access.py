@@ -5,9 +5,9 @@ The URLs come from the URL configuration, so a new portfolio, evidence or servic
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from accreditation.models import AuditEvent
 from tests.factories import UserFactory
 from tests.files import upload
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

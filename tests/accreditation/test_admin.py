@@ -4,8 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accreditation.models import AuditEvent, ServiceMembership
+from accreditation.models import ServiceMembership
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,10 @@ def test_granting_a_programme_role_in_the_admin_is_audited(client, administrator
 def test_the_audit_trail_is_read_only_in_the_admin(client, administrator, edition_2026):
     client.force_login(administrator)
     event = AuditEvent.objects.first()
-    page = client.get(reverse("admin:accreditation_auditevent_change", args=[event.pk])).content.decode()
+    page = client.get(reverse("admin:workflow_auditevent_change", args=[event.pk])).content.decode()
     assert 'name="_save"' not in page
     assert (
-        client.post(reverse("admin:accreditation_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        client.post(reverse("admin:workflow_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
         == 403
     )
 

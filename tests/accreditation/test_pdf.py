@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accreditation.pdf import StaticOnlyFetcher, html_to_pdf, render_award_report
-from accreditation.services.awards import PanelSeat, decision_record
+from awards.pdf import StaticOnlyFetcher, html_to_pdf, render_award_report
+from awards.services import PanelSeat, decision_record
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_anything_else_is_refused_not_fetched():
 def test_the_collector_runs_less_often_only_while_rendering(monkeypatch):
     import gc
 
-    from accreditation import pdf
+    from awards import pdf
 
     seen = []
 
@@ -102,7 +102,7 @@ def test_the_collector_runs_less_often_only_while_rendering(monkeypatch):
 def test_overlapping_renders_put_the_collector_back_only_when_the_last_ends():
     import gc
 
-    from accreditation import pdf
+    from awards import pdf
 
     before = gc.get_threshold()
     first, second = pdf._fewer_collections(), pdf._fewer_collections()

@@ -3,12 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from accreditation.models import Assessment, AuditEvent, Response
+from accreditation.models import Assessment, Response
 from accreditation.services.assessments import assessment_start, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
 from tests.conftest import complete
 from tests.factories import MembershipFactory, edition_with
 from tests.files import upload
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import Award, Outcome
+from awards.models import Award, Outcome
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory, edition_with
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def make_award(name, *, setting="inpatient_ward", region="london", listed=True, **dates_and_flags):
     """An award row without running a whole review: the register reads only the award and its service."""
-    from accreditation.models import Assessment, Decision
+    from accreditation.models import Assessment
+    from awards.models import Decision
 
     today = timezone.localdate()
     service = ServiceFactory(name=name, setting_type=setting, region=region, listed_on_register=listed)
@@ -60,8 +61,8 @@ def awards():
         "valid": make_award("Oak Ward"),
         "interim_overdue": make_award("Ash House", interim_due_on=today - datetime.timedelta(days=1)),
         "expired": make_award("Elm Unit", valid_until=today - datetime.timedelta(days=1)),
-        "suspended": make_award("Birch Wing", suspended_at=timezone.now(), suspension_reason="Inquiry."),
-        "revoked": make_award("Yew Court", revoked_at=timezone.now(), revocation_reason="Closed."),
+        "suspended": make_award("Birch Wing", state="suspended", suspended_at=timezone.now(), suspension_reason="Inquiry."),
+        "revoked": make_award("Yew Court", state="revoked", revoked_at=timezone.now(), revocation_reason="Closed."),
         "opted_out": make_award("Hidden Hostel", listed=False),
     }
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accreditation.recommendation import evaluate
+from awards.recommendation import evaluate
 from standards.models import AwardRule
 
 E, X, D = "essential", "expected", "desirable"

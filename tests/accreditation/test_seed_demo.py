@@ -77,7 +77,7 @@ def test_seed_demo_leaves_one_assessment_mid_review_and_one_with_a_final_report(
 
 
 def test_seed_demo_ends_with_a_valid_award_whose_pdf_is_ready():
-    from accreditation.models import Award
+    from awards.models import Award
 
     run_seed()
     award = Award.objects.get()

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.models import AuditEvent, Evidence, EvidenceLink
-from accreditation.services.assessments import assessment_transition
+from accreditation.models import Evidence, EvidenceLink
 from accreditation.services.evidence import (
     EvidenceTampered,
     download_name,
@@ -19,6 +18,8 @@ from accreditation.services.evidence import (
 )
 from tests.conftest import complete
 from tests.files import ALLOWED, REFUSED, upload
+from workflow.engine import transition
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_a_new_version_supersedes_the_old_and_moves_links_in_the_open_portfolio(
 
 def test_a_submitted_portfolio_keeps_the_version_it_was_sent_with(assessment, team_lead, team_member):
     sent = complete(assessment, team_lead)
-    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    transition(assessment, to="submitted", by=team_lead)
     newer = evidence_new_version(evidence=sent, by=team_member, upload=upload("minutes.txt"))
     assert EvidenceLink.objects.filter(evidence=sent).count() == 20
     assert EvidenceLink.objects.filter(evidence=newer).count() == 0
@@ -161,7 +162,7 @@ def test_a_submitted_portfolio_keeps_the_version_it_was_sent_with(assessment, te
 
 def test_evidence_in_a_submitted_portfolio_cannot_be_deleted(assessment, team_lead, settings):
     sent = complete(assessment, team_lead)
-    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    transition(assessment, to="submitted", by=team_lead)
     with pytest.raises(ValidationError, match="cannot be deleted"):
         evidence_delete(evidence=sent, by=team_lead)
     assert Evidence.objects.filter(pk=sent.pk).exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accreditation.models import ServiceMembership
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory
+from workflow.engine import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -107,11 +108,10 @@ def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_q
 
 
 def test_an_administrator_sees_submitted_portfolios_waiting_for_reviewers(client, administrator, assessment, team_lead):
-    from accreditation.services.assessments import assessment_transition
     from tests.conftest import complete
 
     complete(assessment, team_lead)
-    assessment_transition(assessment=assessment, to="submitted", by=team_lead)
+    transition(assessment, to="submitted", by=team_lead)
     page = home(client, administrator)
     assert "Portfolios waiting for reviewers" in page
     assert reverse("reviews:review", args=[assessment.pk]) in page

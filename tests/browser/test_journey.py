@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from accreditation.models import Assessment, Award
+from accreditation.models import Assessment
+from awards.models import Award
 from tests.factories import MembershipFactory, UserFactory, edition_with
 
 from .helpers import Visitor

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accreditation.models import AuditEvent
 from reviews.models import Assignment, Conflict
 from reviews.services import Reply, assignment_create, assignment_remove, assignment_respond
 from tests.factories import MembershipFactory, UserFactory
+from workflow.models import AuditEvent
 
 from .conftest import due
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import ReviewerScore
+from workflow.engine import transition
 
 from .test_workflow import score_all
 
@@ -145,7 +146,6 @@ def test_value_codes_are_read_in_either_case(client, lead):
 def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
     client, lead, in_review, lead_reviewer, team_lead
 ):
-    from accreditation.services.assessments import assessment_transition
     from reviews.services import portfolio_return
 
     bel = in_review.responses.get(standard__code="BEL.1")
@@ -156,8 +156,8 @@ def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
         overall="Show more involvement of residents.",
         per_standard=[(bel, "Add the BEL minutes."), (bou, "Add the BOU minutes.")],
     )
-    assessment_transition(assessment=in_review, to="resubmitted", by=team_lead)
-    assessment_transition(assessment=in_review, to="in_review", by=lead_reviewer)
+    transition(in_review, to="resubmitted", by=team_lead)
+    transition(in_review, to="in_review", by=lead_reviewer)
     body = client.get(reverse("reviews:score_value", args=[lead.pk, "BEL"])).content.decode()
     assert "Show more involvement of residents." in body
     assert "Add the BEL minutes." in body

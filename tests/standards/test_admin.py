@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from accreditation.models import AuditEvent
 from standards.models import Edition
 from tests.factories import edition_with
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accreditation.models import AuditEvent
 from standards.models import Edition
 from standards.services import edition_load, edition_transition
 from tests.factories import EditionFactory, StandardFactory, ValueFactory, edition_with
+from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Decisions, conditions, appeals and awards. Assessment states still change only through `assessment_transition`."""
+"""Decisions, conditions, appeals, awards and their reports. Every change of state goes through
+`workflow.engine.transition`; the moves are in awards/workflows.py."""
 
 from __future__ import annotations
 
@@ -11,21 +12,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..models import (
-    Appeal,
-    Assessment,
-    Award,
-    AwardReport,
-    Condition,
-    Decision,
-    Outcome,
-    PanelMember,
-    User,
-    add_months,
-)
-from ..recommendation import recommendation_for
-from .assessments import assessment_start, assessment_transition
-from .audit import audit_log
+from accreditation.models import Assessment, EvidenceLink, Response, User, add_months
+from accreditation.services.assessments import assessment_start
+from workflow.audit import audit_log
+from workflow.engine import enqueue_on_commit, transition
+
+from .models import Appeal, Award, AwardReport, Condition, Decision, Outcome, PanelMember
+from .recommendation import recommendation_for
 
 S = Assessment.Status
 
@@ -40,6 +33,13 @@ class PanelSeat:
 class ConditionDraft:
     text: str
     due_on: datetime.date
+
+
+def decision_problems(assessment: Assessment) -> list[str]:
+    """A decision state needs a decision record made in the same transaction (see `decision_record`)."""
+    if not assessment.decisions.exists():
+        return ["Record the panel's decision first."]
+    return []
 
 
 def _check_panel(panel: list[PanelSeat]) -> None:
@@ -65,7 +65,7 @@ def decision_record(
     assessment = (
         Assessment.objects.select_for_update(of=("self",)).select_related("service", "edition").get(pk=assessment.pk)
     )
-    if not by.has_perm("accreditation.decide", assessment):
+    if not by.has_perm("awards.decide", assessment):
         raise PermissionDenied
     if assessment.status not in (S.REPORT_FINAL, S.DEFERRED):
         raise ValidationError("A decision can be recorded once the review report is final.")
@@ -118,7 +118,7 @@ def decision_record(
         data={"recommended": recommendation.outcome, "assessment": assessment.pk},
     )
     to = S.DEFERRED if outcome == Outcome.DEFERRED else S.DECIDED
-    assessment_transition(assessment=assessment, to=to, by=by, note=f"Panel decision: {Outcome(outcome).label}.")
+    transition(assessment, to=to, by=by, note=f"Panel decision: {Outcome(outcome).label}.")
     if outcome == Outcome.AWARDED:
         award_issue(decision=decision, by=by)
     return decision
@@ -159,108 +159,69 @@ def report_request(*, award: Award, by: User | None, reason: str) -> AwardReport
     audit_log(
         actor=by, action="accreditation.award_report.requested", target=report, to_state=report.status, note=reason
     )
-    transaction.on_commit(lambda: _enqueue_render(report.pk))
+    enqueue_on_commit(RENDER_TASK, report.pk)
     return report
 
 
-def _enqueue_render(report_id: int) -> None:
-    from ..tasks import render_award_report
-
-    render_award_report.enqueue(report_id)
+RENDER_TASK = "awards.tasks.render_award_report"
 
 
 @transaction.atomic
 def report_retry(*, report: AwardReport, by: User) -> AwardReport:
     """Render a failed report again."""
-    if not by.has_perm("accreditation.manage_award", report.award):
-        raise PermissionDenied
-    updated = AwardReport.objects.filter(pk=report.pk, status=AwardReport.Status.FAILED).update(
-        status=AwardReport.Status.QUEUED, error="", started_at=None, finished_at=None
+    return transition(
+        report, to=AwardReport.Status.QUEUED, by=by, fields={"error": "", "started_at": None, "finished_at": None}
     )
-    if not updated:
-        raise ValidationError("Only a failed report can be retried.")
-    audit_log(
-        actor=by, action="accreditation.award_report.retried", target=report, from_state="failed", to_state="queued"
-    )
-    transaction.on_commit(lambda: _enqueue_render(report.pk))
-    report.refresh_from_db()
-    return report
 
 
-def _change_award(
-    *, award: Award, by: User, field: str, reason: str, action: str, message: str, refused_if: tuple[str, ...]
-) -> Award:
-    """Suspend or revoke: checked on the locked row, so two administrators acting at once cannot both succeed."""
-    award = Award.objects.select_for_update().get(pk=award.pk)
-    if not by.has_perm("accreditation.manage_award", award):
-        raise PermissionDenied
-    if any(getattr(award, f"{state}_at") for state in refused_if):
-        raise ValidationError(f"This award is already {' or '.join(refused_if)}.")
+def _reason(reason: str, message: str) -> str:
     if not reason.strip():
         raise ValidationError({"reason": message})
-    previous = award.status
-    setattr(award, f"{field}_at", timezone.now())
-    setattr(award, {"suspended": "suspension_reason", "revoked": "revocation_reason"}[field], reason.strip())
-    award.save()
-    audit_log(actor=by, action=action, target=award, from_state=previous, to_state=award.status, note=reason.strip())
-    report_request(award=award, by=by, reason=f"Award {field}: {reason.strip()}")
-    return award
+    return reason.strip()
 
 
 @transaction.atomic
 def award_suspend(*, award: Award, by: User, reason: str) -> Award:
-    return _change_award(
-        refused_if=("suspended", "revoked"),
-        award=award,
+    reason = _reason(reason, "Say why the award is suspended; the service will see it.")
+    award = transition(
+        award,
+        to=Award.State.SUSPENDED,
         by=by,
-        field="suspended",
-        reason=reason,
-        action="accreditation.award.suspended",
-        message="Say why the award is suspended; the service will see it.",
+        note=reason,
+        fields={"suspended_at": timezone.now(), "suspension_reason": reason},
     )
+    report_request(award=award, by=by, reason=f"Award suspended: {reason}")
+    return award
 
 
 @transaction.atomic
 def award_revoke(*, award: Award, by: User, reason: str) -> Award:
-    return _change_award(
-        refused_if=("revoked",),
-        award=award,
+    reason = _reason(reason, "Say why the award is revoked; the service will see it.")
+    award = transition(
+        award,
+        to=Award.State.REVOKED,
         by=by,
-        field="revoked",
-        reason=reason,
-        action="accreditation.award.revoked",
-        message="Say why the award is revoked; the service will see it.",
+        note=reason,
+        fields={"revoked_at": timezone.now(), "revocation_reason": reason},
     )
+    report_request(award=award, by=by, reason=f"Award revoked: {reason}")
+    return award
 
 
 @transaction.atomic
 def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
     """Lift a suspension (a revoked award stays revoked)."""
-    award = Award.objects.select_for_update().get(pk=award.pk)
-    if not by.has_perm("accreditation.manage_award", award):
-        raise PermissionDenied
-    if award.revoked_at or not award.suspended_at:
-        raise ValidationError("Only a suspended award can be reinstated.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the suspension is lifted."})
-    previous = award.status
-    award.suspended_at, award.suspension_reason = None, ""
-    award.save()
-    audit_log(
-        actor=by,
-        action="accreditation.award.reinstated",
-        target=award,
-        from_state=previous,
-        to_state=award.status,
-        note=reason,
+    reason = _reason(reason, "Say why the suspension is lifted.")
+    award = transition(
+        award, to=Award.State.IN_FORCE, by=by, note=reason, fields={"suspended_at": None, "suspension_reason": ""}
     )
-    report_request(award=award, by=by, reason=f"Suspension lifted: {reason.strip()}")
+    report_request(award=award, by=by, reason=f"Suspension lifted: {reason}")
     return award
 
 
 @transaction.atomic
 def interim_review_record(*, award: Award, by: User, completed_on: datetime.date) -> Award:
-    if not by.has_perm("accreditation.manage_award", award):
+    if not by.has_perm("awards.manage_award", award):
         raise PermissionDenied
     previous = award.status
     award.interim_completed_on = completed_on
@@ -284,7 +245,7 @@ def _current(assessment_id: int) -> Assessment:
 def condition_check(*, condition: Condition, by: User, note: str) -> Condition:
     """The lead reviewer confirms a condition has been met, having looked at the new evidence."""
     assessment = _current(condition.decision.assessment_id)
-    if not by.has_perm("accreditation.check_condition", assessment):
+    if not by.has_perm("awards.check_condition", assessment):
         raise PermissionDenied
     if condition.met_at:
         raise ValidationError("This condition is already marked as met.")
@@ -299,11 +260,11 @@ def condition_check(*, condition: Condition, by: User, note: str) -> Condition:
 @transaction.atomic
 def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
     """The team lead appeals against a decision, within the appeal window."""
-    if not by.has_perm("accreditation.appeal", _current(decision.assessment_id)):
+    if not by.has_perm("awards.appeal", _current(decision.assessment_id)):
         raise PermissionDenied
     if timezone.localdate() > decision.appeal_deadline():
         raise ValidationError(f"The time to appeal ended on {decision.appeal_deadline():%-d %B %Y}.")
-    if decision.appeals.filter(result="").exists():
+    if decision.appeals.filter(status=Appeal.Status.LODGED).exists():
         raise ValidationError("An appeal against this decision is already waiting for its outcome.")
     if not grounds.strip():
         raise ValidationError({"grounds": "Set out the grounds for the appeal."})
@@ -314,33 +275,24 @@ def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
 
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, by: User, result: str, note: str) -> Appeal:
-    if not by.has_perm("accreditation.decide_appeal", _current(appeal.decision.assessment_id)):
-        raise PermissionDenied
-    if appeal.result:
-        raise ValidationError("This appeal already has an outcome.")
-    if result not in Appeal.Result.values:
+    _current(appeal.decision.assessment_id)
+    if result not in (Appeal.Status.UPHELD, Appeal.Status.DISMISSED):
         raise ValidationError({"result": "Choose Upheld or Dismissed."})
     if not note.strip():
         raise ValidationError({"note": "Explain the outcome of the appeal."})
-    appeal.result, appeal.result_note, appeal.decided_by, appeal.decided_at = result, note.strip(), by, timezone.now()
-    appeal.save(update_fields=["result", "result_note", "decided_by", "decided_at"])
-    audit_log(
-        actor=by,
-        action=f"accreditation.appeal.{result}",
-        target=appeal,
-        from_state="lodged",
-        to_state=result,
-        note=note,
+    return transition(
+        appeal,
+        to=result,
+        by=by,
+        note=note.strip(),
+        fields={"result_note": note.strip(), "decided_by": by, "decided_at": timezone.now()},
     )
-    return appeal
 
 
 @transaction.atomic
 def assessment_renew(*, award: Award, by: User) -> Assessment:
     """Start a renewal: a new portfolio on the current edition, with the last portfolio's narratives and evidence
     links copied in (to the current version of each item) and every rating reset."""
-    from ..models import EvidenceLink, Response
-
     previous = award.assessment
     renewal = assessment_start(service=award.service, by=by, kind=Assessment.Kind.RENEWAL)
     old = {

@@ -1,3 +1,5 @@
+"""The append-only audit trail, written by the transition mechanism and by every service that changes data."""
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -31,6 +33,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        # The table keeps the name it had when the audit trail lived in `accreditation`.
+        db_table = "accreditation_auditevent"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.models import Award
-from accreditation.pdf import render_award_report
+from awards.models import Award
+from awards.pdf import render_award_report
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .evidence import evidence_storage
+from accreditation.models import evidence_storage
 
 
 class Outcome(models.TextChoices):
@@ -33,6 +33,7 @@ class Decision(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "accreditation_decision"
         ordering = ["-recorded_at", "-id"]
 
     def __str__(self) -> str:
@@ -59,6 +60,7 @@ class PanelMember(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
 
     class Meta:
+        db_table = "accreditation_panelmember"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -78,6 +80,7 @@ class Condition(models.Model):
     check_note = models.TextField(blank=True)
 
     class Meta:
+        db_table = "accreditation_condition"
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
@@ -85,7 +88,8 @@ class Condition(models.Model):
 
 
 class Appeal(models.Model):
-    class Result(models.TextChoices):
+    class Status(models.TextChoices):
+        LODGED = "lodged", "Lodged, waiting for its outcome"
         UPHELD = "upheld", "Upheld"
         DISMISSED = "dismissed", "Dismissed"
 
@@ -93,7 +97,7 @@ class Appeal(models.Model):
     grounds = models.TextField()
     lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     lodged_at = models.DateTimeField(auto_now_add=True)
-    result = models.CharField(max_length=10, choices=Result.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LODGED, editable=False)
     result_note = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -101,6 +105,7 @@ class Appeal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "accreditation_appeal"
         ordering = ["-lodged_at"]
 
     def __str__(self) -> str:
@@ -111,6 +116,13 @@ def new_verification_code() -> str:
     """Random and unguessable (about 60 bits), in letters and digits that are hard to misread."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class AwardQuerySet(models.QuerySet):
+    def valid_on(self, today: datetime.date) -> AwardQuerySet:
+        """Awards valid on `today` (an overdue interim review does not stop an award being valid). The SQL twin of
+        `Award.is_valid_on`; a test holds them to the same answer."""
+        return self.filter(state=Award.State.IN_FORCE, valid_from__lte=today, valid_until__gte=today)
 
 
 class Award(models.Model):
@@ -124,6 +136,13 @@ class Award(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
 
+    class State(models.TextChoices):
+        """What administrators have done to the award; whether it is valid also depends on the dates."""
+
+        IN_FORCE = "in_force", "In force"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+
     assessment = models.OneToOneField("accreditation.Assessment", on_delete=models.PROTECT, related_name="award")
     service = models.ForeignKey("accreditation.Service", on_delete=models.PROTECT, related_name="awards")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
@@ -133,29 +152,37 @@ class Award(models.Model):
     valid_until = models.DateField()
     interim_due_on = models.DateField()
     interim_completed_on = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IN_FORCE, editable=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AwardQuerySet.as_manager()
+
     class Meta:
+        db_table = "accreditation_award"
         ordering = ["-valid_from", "reference"]
-        indexes = [models.Index(fields=["valid_until", "revoked_at", "suspended_at"])]
+        indexes = [models.Index(fields=["valid_until", "state"])]
 
     def __str__(self) -> str:
         return self.reference
 
     def status_on(self, today: datetime.date) -> str:
-        if self.revoked_at:
+        if self.state == self.State.REVOKED:
             return self.Status.REVOKED
-        if self.suspended_at:
+        if self.state == self.State.SUSPENDED:
             return self.Status.SUSPENDED
         if today > self.valid_until:
             return self.Status.EXPIRED
         if self.interim_completed_on is None and today > self.interim_due_on:
             return self.Status.INTERIM_OVERDUE
         return self.Status.VALID
+
+    def is_valid_on(self, today: datetime.date) -> bool:
+        """The one definition of a valid award in Python; `AwardQuerySet.valid_on` is its twin in SQL."""
+        return self.state == self.State.IN_FORCE and self.valid_from <= today <= self.valid_until
 
     @property
     def status(self) -> str:
@@ -183,7 +210,7 @@ class Award(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.status in (self.Status.VALID, self.Status.INTERIM_OVERDUE)
+        return self.is_valid_on(timezone.localdate())
 
 
 def report_upload_to(instance: AwardReport, filename: str) -> str:
@@ -217,6 +244,7 @@ class AwardReport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "accreditation_awardreport"
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["award", "version"], name="report_version_unique")]
 

@@ -8,23 +8,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accreditation.models import (
-    Assessment,
-    AwardReport,
-    Evidence,
-    Organisation,
-    Outcome,
-    PanelMember,
-    Response,
-    Service,
-    ServiceMembership,
-    User,
-)
-from accreditation.services.assessments import assessment_start, assessment_transition, response_save
-from accreditation.services.awards import PanelSeat, decision_record
+from accreditation.models import Assessment, Evidence, Organisation, Response, Service, ServiceMembership, User
+from accreditation.services.assessments import assessment_start, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
 from accreditation.services.people import membership_set
-from accreditation.tasks import render_award_report
+from awards.models import AwardReport, Outcome, PanelMember
+from awards.services import PanelSeat, decision_record
+from awards.tasks import render_award_report
 from reviews.models import Visit
 from reviews.services import (
     Reply,
@@ -38,6 +28,8 @@ from reviews.services import (
     scores_save,
     visit_save,
 )
+from standards.models import Rating
+from workflow.engine import transition
 
 DEMO_FILES = Path(settings.BASE_DIR) / "fixtures" / "demo-evidence"
 
@@ -89,11 +81,11 @@ COMMENTS = [
 ]
 
 RATINGS = [
-    Response.Rating.MET,
-    Response.Rating.MET,
-    Response.Rating.PARTLY_MET,
-    Response.Rating.MET,
-    Response.Rating.NOT_MET,
+    Rating.MET,
+    Rating.MET,
+    Rating.PARTLY_MET,
+    Rating.MET,
+    Rating.NOT_MET,
 ]
 
 
@@ -316,7 +308,7 @@ class Command(BaseCommand):
                 evidence_link(response=response, evidence=library[number % len(library)], by=lead)
                 evidence_link(response=response, evidence=library[(number + 2) % len(library)], by=lead)
         if submit:
-            assessment_transition(assessment=assessment, to=Assessment.Status.SUBMITTED, by=lead)
+            transition(assessment, to=Assessment.Status.SUBMITTED, by=lead)
         return True
 
     def _seed_review(self, service_name: str, *, stage: str) -> None:
@@ -375,8 +367,8 @@ class Command(BaseCommand):
             expected_version=first.version,
             by=team_lead,
         )
-        assessment_transition(assessment=assessment, to=Assessment.Status.RESUBMITTED, by=team_lead)
-        assessment_transition(assessment=assessment, to=Assessment.Status.IN_REVIEW, by=lead)
+        transition(assessment, to=Assessment.Status.RESUBMITTED, by=team_lead)
+        transition(assessment, to=Assessment.Status.IN_REVIEW, by=lead)
         review_submit(assignment=lead_assignment, by=lead)
         review_submit(assignment=second_assignment, by=second)
         consensus_save(
@@ -404,9 +396,9 @@ class Command(BaseCommand):
                 "Agree a weekend activities plan with residents.\nReview the house rules together each quarter."
             ),
         )
-        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
+        transition(assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
         report_comment(assessment=assessment, by=team_lead, comments="The house has 14 residents, not 12.")
-        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
+        transition(assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
 
     def _finish_with_award(self, assessment, responses, lead, team_lead, admin) -> None:
         """Consensus (two expected standards partly met, everything else met), visit, report, decision: Awarded."""
@@ -434,9 +426,9 @@ class Command(BaseCommand):
             areas_for_development="Involve people who use the service in recruiting staff.",
             action_points="Add a person who uses the service to every interview panel.",
         )
-        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
+        transition(assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
         report_comment(assessment=assessment, by=team_lead, comments="")
-        assessment_transition(assessment=assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
+        transition(assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
         decision_record(
             assessment=assessment,
             by=admin,

@@ -7,6 +7,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accreditation.models import Assessment
+from accreditation.views.access import refuse_unless_post, visible_or_404
+from workflow.engine import available_transitions
+from workflow.rules import is_administrator
+
 from ..forms import (
     AppealForm,
     AppealOutcomeForm,
@@ -16,11 +21,10 @@ from ..forms import (
     PanelFormSet,
     ReasonForm,
 )
-from ..models import Assessment, AwardReport
+from ..models import Appeal, AwardReport, Condition
 from ..recommendation import recommendation_for
-from ..rules import is_administrator
 from ..selectors import award_page
-from ..services.awards import (
+from ..services import (
     ConditionDraft,
     PanelSeat,
     appeal_decide,
@@ -34,14 +38,13 @@ from ..services.awards import (
     interim_review_record,
     report_retry,
 )
-from .access import refuse_unless_post, visible_or_404
 
 S = Assessment.Status
 
 
 def _assessment(request, pk) -> Assessment:
     assessment = Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
-    return visible_or_404(assessment, request.user, "accreditation.view_award")
+    return visible_or_404(assessment, request.user, "awards.view_award")
 
 
 def _award(request, reference):
@@ -49,7 +52,7 @@ def _award(request, reference):
     if award is None:
         raise Http404("Not found.")
     award.assessment.service = award.service
-    visible_or_404(award.assessment, request.user, "accreditation.view_award")
+    visible_or_404(award.assessment, request.user, "awards.view_award")
     return award
 
 
@@ -68,7 +71,7 @@ def decision(request, pk):
     """Everything about the decision on one assessment. Administrators record it here."""
     assessment = _assessment(request, pk)
     user = request.user
-    can_decide = user.has_perm("accreditation.decide", assessment) and assessment.status in (S.REPORT_FINAL, S.DEFERRED)
+    can_decide = user.has_perm("awards.decide", assessment) and assessment.status in (S.REPORT_FINAL, S.DEFERRED)
     form = DecisionForm(
         request.POST if request.method == "POST" else None, initial={"decided_on": timezone.localdate()}
     )
@@ -104,7 +107,7 @@ def decision(request, pk):
     latest = decisions[0] if decisions else None
     return render(
         request,
-        "accreditation/awards/decision.html",
+        "awards/decision.html",
         {
             "assessment": assessment,
             "service": assessment.service,
@@ -118,9 +121,9 @@ def decision(request, pk):
             "form": form,
             "panel": panel,
             "conditions": conditions,
-            "can_appeal": latest is not None and user.has_perm("accreditation.appeal", assessment),
-            "can_decide_appeal": user.has_perm("accreditation.decide_appeal", assessment),
-            "can_check": user.has_perm("accreditation.check_condition", assessment),
+            "can_appeal": latest is not None and user.has_perm("awards.appeal", assessment),
+            "can_decide_appeal": user.has_perm("awards.decide_appeal", assessment),
+            "can_check": user.has_perm("awards.check_condition", assessment),
             "appeal_form": AppealForm(),
             "appeal_outcome_form": AppealOutcomeForm(),
             "check_form": ConditionCheckForm(),
@@ -163,8 +166,6 @@ def appeal(request, pk):
 @login_required
 def appeal_outcome(request, pk, appeal_id):
     def decide(assessment, data):
-        from ..models import Appeal
-
         item = Appeal.objects.filter(pk=appeal_id, decision__assessment=assessment).first()
         if item is None:
             raise Http404("No such appeal.")
@@ -176,8 +177,6 @@ def appeal_outcome(request, pk, appeal_id):
 @login_required
 def condition_met(request, pk, condition_id):
     def check(assessment, data):
-        from ..models import Condition
-
         item = (
             Condition.objects.select_related("decision__assessment")
             .filter(pk=condition_id, decision__assessment=assessment)
@@ -198,7 +197,7 @@ def award(request, reference):
     administrator = is_administrator(request.user)
     return render(
         request,
-        "accreditation/awards/award.html",
+        "awards/award.html",
         {
             "award": award,
             "service": award.service,
@@ -206,6 +205,9 @@ def award(request, reference):
             "reports": reports,
             "administrator": administrator,
             "reason_form": ReasonForm(),
+            "moves": available_transitions(award, request.user),
+            "can_record_interim": award.interim_completed_on is None
+            and request.user.has_perm("awards.manage_award", award),
             "can_renew": request.user.has_perm("accreditation.start_assessment", award.service)
             and not award.service.assessments.exclude(status__in=Assessment.CLOSED_STATES).exists(),
             "polling": any(report.status in ("queued", "generating") for report in reports),
@@ -220,7 +222,7 @@ def report_status(request, reference):
     reports = list(award.reports.select_related("requested_by"))
     return render(
         request,
-        "accreditation/awards/_reports.html",
+        "awards/_reports.html",
         {
             "award": award,
             "reports": reports,

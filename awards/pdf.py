@@ -26,9 +26,11 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from accreditation.models import Response
 from reviews.models import Assignment, ReviewerScore, ReviewReport
+from standards.models import Rating
 
-from .models import Award, PanelMember, Response
+from .models import Award, PanelMember
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": content_type})
 
 
-SCORE_POINTS = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
+SCORE_POINTS = {rating.value: rating.points for rating in Rating}
 
 
 @dataclass(frozen=True)

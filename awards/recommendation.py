@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from standards.models import AwardRule, Standard
+from accreditation.models import Assessment, Response
+from standards.models import AwardRule, Rating, Standard
 
-from .models import Assessment, Outcome, Response
+from .models import Outcome
 
-MET, PARTLY_MET, NOT_MET = "met", "partly_met", "not_met"
+MET, PARTLY_MET = Rating.MET, Rating.PARTLY_MET
 
 
 @dataclass

@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from ..models import Service
+from accreditation.models import Service
+
 from ..selectors import award_by_code, register_awards
 
 PAGE_SIZE = 25
@@ -21,7 +22,7 @@ def register(request):
     page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "accreditation/public/register.html",
+        "awards/public/register.html",
         {
             "page": page,
             "query": query,
@@ -53,13 +54,13 @@ def verify_form(request):
     code = request.GET.get("code", "").strip().upper().replace(" ", "").replace("-", "")
     if code:
         return redirect("public:verify", code=code[:32])
-    return render(request, "accreditation/public/verify_form.html")
+    return render(request, "awards/public/verify_form.html")
 
 
 def verify(request, code):
     if _too_many_checks(request):
-        return render(request, "accreditation/public/verify_slow_down.html", status=429)
+        return render(request, "awards/public/verify_slow_down.html", status=429)
     award = award_by_code(code=code.upper())
     if award is None:
-        return render(request, "accreditation/public/verify_unknown.html", {"code": code}, status=404)
-    return render(request, "accreditation/public/verify.html", {"award": award})
+        return render(request, "awards/public/verify_unknown.html", {"code": code}, status=404)
+    return render(request, "awards/public/verify.html", {"award": award})

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from ..models import AuditEvent, User
+from .models import AuditEvent
 
 
 def audit_log(
     *,
-    actor: User | None,
+    actor,
     action: str,
     target: models.Model,
     from_state: str = "",

@@ -1,0 +1,99 @@
+"""The decision's part of the assessment's lifecycle, and the lifecycles of awards, their PDF reports and appeals.
+Registered from `AwardsConfig.ready()`."""
+
+from accreditation.models import Assessment
+from workflow.engine import Transition, add, define
+
+from .models import Appeal, Award, AwardReport
+from .services import decision_problems
+
+S = Assessment.Status
+
+
+def register() -> None:
+    # The panel's decision is recorded through `decision_record`, which makes the decision record first and then the
+    # move; both moves start on the decision page.
+    decide = {"permission": "awards.decide", "guards": (decision_problems,), "url_name": "awards:decision"}
+    add(
+        Assessment,
+        Transition(
+            S.REPORT_FINAL,
+            S.DECIDED,
+            action="accreditation.assessment.decided",
+            label="Record the panel's decision",
+            name="decide",
+            method="get",
+            **decide,
+        ),
+        Transition(S.REPORT_FINAL, S.DEFERRED, action="accreditation.assessment.deferred", **decide),
+        Transition(
+            S.DEFERRED,
+            S.DECIDED,
+            action="accreditation.assessment.decided",
+            label="Record the decision on the conditions",
+            name="decide",
+            method="get",
+            **decide,
+        ),
+    )
+
+    define(
+        Award,
+        field="state",
+        noun="This award",
+        select_related=("service__organisation",),
+        url_kwargs=lambda award, move: {"reference": award.reference, "action": move.name},
+    )
+    W = Award.State
+    manage = {"permission": "awards.manage_award", "url_name": "awards:action", "needs_reason": True}
+    suspend = {"label": "Suspend the award", "name": "suspend", "style": "outline-danger"}
+    revoke = {"label": "Revoke the award", "name": "revoke", "style": "danger"}
+    add(
+        Award,
+        Transition(W.IN_FORCE, W.SUSPENDED, action="accreditation.award.suspended", **suspend, **manage),
+        Transition(
+            W.SUSPENDED,
+            W.IN_FORCE,
+            action="accreditation.award.reinstated",
+            label="Lift the suspension",
+            name="reinstate",
+            style="outline-primary",
+            **manage,
+        ),
+        Transition(W.IN_FORCE, W.REVOKED, action="accreditation.award.revoked", **revoke, **manage),
+        Transition(W.SUSPENDED, W.REVOKED, action="accreditation.award.revoked", **revoke, **manage),
+    )
+
+    define(
+        AwardReport,
+        noun="This report",
+        select_related=("award",),
+        url_kwargs=lambda report, move: {"reference": report.award.reference, "version": report.version},
+    )
+    R = AwardReport.Status
+    add(
+        AwardReport,
+        # The task worker's moves (no permission: only the system makes them).
+        Transition(R.QUEUED, R.GENERATING, action="accreditation.award_report.generating"),
+        Transition(R.GENERATING, R.READY, action="accreditation.award_report.ready"),
+        Transition(R.GENERATING, R.FAILED, action="accreditation.award_report.failed"),
+        Transition(
+            R.FAILED,
+            R.QUEUED,
+            action="accreditation.award_report.retried",
+            permission="awards.manage_award",
+            notify=("awards.tasks.render_award_report",),
+            label="Try again",
+            name="retry",
+            url_name="awards:report_retry",
+            style="outline-primary",
+        ),
+    )
+
+    define(Appeal, noun="This appeal", select_related=("decision__assessment",))
+    P = Appeal.Status
+    for outcome in (P.UPHELD, P.DISMISSED):
+        add(
+            Appeal,
+            Transition(P.LODGED, outcome, action=f"accreditation.appeal.{outcome}", permission="awards.decide_appeal"),
+        )
