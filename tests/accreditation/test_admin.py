@@ -78,10 +78,7 @@ def test_the_audit_trail_is_read_only_in_the_admin(client, administrator, editio
     event = AuditEvent.objects.first()
     page = client.get(reverse("admin:workflow_auditevent_change", args=[event.pk])).content.decode()
     assert 'name="_save"' not in page
-    assert (
-        client.post(reverse("admin:workflow_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
-        == 403
-    )
+    assert client.post(reverse("admin:workflow_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
 
 
 def test_the_service_list_has_a_fixed_number_of_queries(client, administrator, django_assert_max_num_queries):

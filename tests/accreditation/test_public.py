@@ -61,7 +61,9 @@ def awards():
         "valid": make_award("Oak Ward"),
         "interim_overdue": make_award("Ash House", interim_due_on=today - datetime.timedelta(days=1)),
         "expired": make_award("Elm Unit", valid_until=today - datetime.timedelta(days=1)),
-        "suspended": make_award("Birch Wing", state="suspended", suspended_at=timezone.now(), suspension_reason="Inquiry."),
+        "suspended": make_award(
+            "Birch Wing", state="suspended", suspended_at=timezone.now(), suspension_reason="Inquiry."
+        ),
         "revoked": make_award("Yew Court", state="revoked", revoked_at=timezone.now(), revocation_reason="Closed."),
         "opted_out": make_award("Hidden Hostel", listed=False),
     }
