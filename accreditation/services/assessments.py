@@ -13,7 +13,7 @@ from workflow.audit import audit_log
 from workflow.engine import transition
 
 from ..models import Assessment, Response, Service, Submission, User
-from ..selectors import portfolio_missing, portfolio_snapshot
+from ..selectors.assessments import portfolio_missing, portfolio_snapshot
 
 
 def submission_record(assessment: Assessment, by: User) -> Submission:

@@ -11,14 +11,8 @@ from django.shortcuts import redirect, render
 
 from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
 from ..models import Evidence, Response, Service
-from ..selectors import (
-    assessment_standards,
-    evidence_history,
-    evidence_item,
-    evidence_library,
-    evidence_links_by_assessment,
-    open_assessment,
-)
+from ..selectors.assessments import assessment_standards, open_assessment
+from ..selectors.evidence import evidence_history, evidence_item, evidence_library, evidence_links_by_assessment
 from ..services.evidence import (
     EvidenceTampered,
     download_name,

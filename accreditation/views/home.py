@@ -4,7 +4,8 @@ from django.utils import timezone
 from reviews.selectors import assignments_for_reviewer
 from workflow.rules import is_administrator, is_reviewer
 
-from ..selectors import memberships_for_user, open_assessments_progress, programme_summary
+from ..selectors.assessments import open_assessments_progress
+from ..selectors.people import memberships_for_user, programme_summary
 
 
 def home(request):

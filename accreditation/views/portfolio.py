@@ -9,15 +9,14 @@ from django.utils import timezone
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
 from ..models import Assessment, Evidence
-from ..selectors import (
+from ..selectors.assessments import (
     assessment_for_portfolio,
-    evidence_linkable,
     portfolio_progress,
     portfolio_response,
     portfolio_value_responses,
-    response_links,
     standard_neighbours,
 )
+from ..selectors.evidence import evidence_linkable, response_links
 from ..services.assessments import ResponseConflict, portfolio_submit, response_save, submit_target
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404

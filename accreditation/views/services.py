@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from ..models import Service
-from ..selectors import assessments_for_service, open_assessments_progress, service_team
+from ..selectors.assessments import assessments_for_service, open_assessments_progress
+from ..selectors.people import service_team
 from ..services.assessments import assessment_start
 from .access import refuse_unless_post, visible_or_404
 

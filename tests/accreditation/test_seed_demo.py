@@ -42,7 +42,7 @@ def test_seed_demo_can_run_twice():
 
 def test_seed_demo_gives_one_service_a_half_finished_portfolio_and_another_a_submitted_one(settings):
     from accreditation.models import Assessment, Evidence
-    from accreditation.selectors import portfolio_progress
+    from accreditation.selectors.assessments import portfolio_progress
     from accreditation.services.evidence import evidence_open_verified
 
     run_seed()

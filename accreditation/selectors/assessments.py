@@ -1,89 +1,14 @@
-"""Reads about people and services, each with the joins its page needs."""
+"""Reads about portfolios: progress, responses, what is missing, and what the team sent each round."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
 from standards.models import Rating, Standard
 
-from .models import Assessment, Evidence, EvidenceLink, Organisation, Response, Service, ServiceMembership, User
-
-DUE_SOON_DAYS = 90
-
-
-def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
-    """The teams a person belongs to, with their services, organisations and everyone on each team."""
-    return (
-        ServiceMembership.objects.filter(user=user)
-        .select_related("service__organisation")
-        .prefetch_related(
-            Prefetch(
-                "service__memberships",
-                queryset=ServiceMembership.objects.select_related("user").order_by("role", "user__full_name"),
-                to_attr="team",
-            )
-        )
-        .order_by("service__name")
-    )
-
-
-@dataclass(frozen=True)
-class ProgrammeSummary:
-    organisations: int
-    services: int
-    people: int
-    reviewers: int
-    overdue: int
-    due_soon: int
-    upcoming: list[Service]
-    by_setting: list[tuple[str, int]]
-    submitted: list[Assessment]
-
-
-def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int = 8) -> ProgrammeSummary:
-    """The administrator's view of the programme: how big it is and whose portfolio deadlines come next."""
-    today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    service_counts = Service.objects.aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(portfolio_due_on__lt=today)),
-        due_soon=Count("id", filter=Q(portfolio_due_on__gte=today, portfolio_due_on__lte=soon)),
-    )
-    people = User.objects.filter(is_active=True).aggregate(
-        total=Count("id"), reviewers=Count("id", filter=Q(is_reviewer=True))
-    )
-    labels = dict(Service.SettingType.choices)
-    by_setting = [
-        (labels.get(row["setting_type"], row["setting_type"]), row["n"])
-        for row in Service.objects.values("setting_type").annotate(n=Count("id")).order_by("-n", "setting_type")
-    ]
-    upcoming = list(
-        Service.objects.filter(portfolio_due_on__lte=soon)
-        .select_related("organisation")
-        .order_by("portfolio_due_on", "name")[:upcoming_limit]
-    )
-    return ProgrammeSummary(
-        organisations=Organisation.objects.count(),
-        services=service_counts["total"],
-        people=people["total"],
-        reviewers=people["reviewers"],
-        overdue=service_counts["overdue"],
-        due_soon=service_counts["due_soon"],
-        upcoming=upcoming,
-        by_setting=by_setting,
-        submitted=list(
-            Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
-            .select_related("service__organisation")
-            .order_by("submitted_at")[:upcoming_limit]
-        ),
-    )
-
-
-# Portfolios -----------------------------------------------------------------------------------------------------
+from ..models import Assessment, EvidenceLink, Response, Service
 
 
 def assessment_for_portfolio(*, pk: int) -> Assessment | None:
@@ -232,24 +157,6 @@ def portfolio_response(*, assessment: Assessment, standard_code: str) -> Respons
     )
 
 
-def response_links(*, response: Response) -> list[EvidenceLink]:
-    return list(
-        EvidenceLink.objects.filter(response=response)
-        .select_related("evidence", "linked_by")
-        .order_by("evidence__title", "evidence_id")
-    )
-
-
-def evidence_linkable(*, response: Response) -> QuerySet[Evidence]:
-    """Current items of the service's library not yet linked to this standard, for the 'link evidence' list."""
-    return (
-        Evidence.objects.filter(service_id=response.assessment.service_id, superseded_at__isnull=True)
-        .exclude(links__response=response)
-        .only("id", "title", "kind", "effective_on")
-        .order_by("title", "id")
-    )
-
-
 def standard_neighbours(*, assessment: Assessment, standard: Standard) -> tuple[Standard | None, Standard | None]:
     """The standards before and after this one in the portfolio, for previous/next links."""
     codes = list(
@@ -283,44 +190,6 @@ def open_assessments_progress(*, service_ids: list[int]) -> dict[int, Assessment
     return {assessment.service_id: assessment for assessment in assessments}
 
 
-# Evidence -------------------------------------------------------------------------------------------------------
-
-
-def evidence_library(
-    *, service: Service, query: str = "", kind: str = "", include_superseded: bool = False
-) -> QuerySet[Evidence]:
-    """A service's evidence, newest first, with how many standards each item supports in the open portfolio."""
-    items = Evidence.objects.filter(service=service).select_related("owner")
-    if not include_superseded:
-        items = items.filter(superseded_at__isnull=True)
-    if query:
-        items = items.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    if kind:
-        items = items.filter(kind=kind)
-    open_states = ~Q(links__response__assessment__status__in=Assessment.CLOSED_STATES)
-    return items.annotate(n_links=Count("links", filter=open_states)).order_by("-effective_on", "title", "id")
-
-
-def evidence_item(*, pk: int) -> Evidence | None:
-    return Evidence.objects.select_related("service__organisation", "owner", "created_by").filter(pk=pk).first()
-
-
-def evidence_history(*, evidence: Evidence) -> list[Evidence]:
-    return list(
-        Evidence.objects.filter(lineage=evidence.lineage, service_id=evidence.service_id)
-        .select_related("created_by")
-        .order_by("-version")
-    )
-
-
-def evidence_links_by_assessment(*, evidence: Evidence) -> list[EvidenceLink]:
-    return list(
-        EvidenceLink.objects.filter(evidence=evidence)
-        .select_related("response__standard", "response__assessment__edition")
-        .order_by("-response__assessment__started_at", "response__standard__value__order", "response__standard__order")
-    )
-
-
 def assessment_standards(*, assessment: Assessment) -> list[Response]:
     """Every standard of an assessment, for choosing which ones a piece of evidence supports."""
     return list(
@@ -336,10 +205,6 @@ def assessment_standards(*, assessment: Assessment) -> list[Response]:
         )
         .order_by("standard__value__order", "standard__order", "standard__code")
     )
-
-
-def service_team(*, service: Service) -> list[ServiceMembership]:
-    return list(service.memberships.select_related("user").order_by("role", "user__full_name"))
 
 
 def portfolio_snapshot(*, assessment: Assessment) -> dict[str, dict]:

@@ -1,0 +1,85 @@
+"""Reads about people, teams and the programme as a whole."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ..models import Assessment, Organisation, Service, ServiceMembership, User
+
+DUE_SOON_DAYS = 90
+
+
+def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
+    """The teams a person belongs to, with their services, organisations and everyone on each team."""
+    return (
+        ServiceMembership.objects.filter(user=user)
+        .select_related("service__organisation")
+        .prefetch_related(
+            Prefetch(
+                "service__memberships",
+                queryset=ServiceMembership.objects.select_related("user").order_by("role", "user__full_name"),
+                to_attr="team",
+            )
+        )
+        .order_by("service__name")
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    organisations: int
+    services: int
+    people: int
+    reviewers: int
+    overdue: int
+    due_soon: int
+    upcoming: list[Service]
+    by_setting: list[tuple[str, int]]
+    submitted: list[Assessment]
+
+
+def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int = 8) -> ProgrammeSummary:
+    """The administrator's view of the programme: how big it is and whose portfolio deadlines come next."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    service_counts = Service.objects.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(portfolio_due_on__lt=today)),
+        due_soon=Count("id", filter=Q(portfolio_due_on__gte=today, portfolio_due_on__lte=soon)),
+    )
+    people = User.objects.filter(is_active=True).aggregate(
+        total=Count("id"), reviewers=Count("id", filter=Q(is_reviewer=True))
+    )
+    labels = dict(Service.SettingType.choices)
+    by_setting = [
+        (labels.get(row["setting_type"], row["setting_type"]), row["n"])
+        for row in Service.objects.values("setting_type").annotate(n=Count("id")).order_by("-n", "setting_type")
+    ]
+    upcoming = list(
+        Service.objects.filter(portfolio_due_on__lte=soon)
+        .select_related("organisation")
+        .order_by("portfolio_due_on", "name")[:upcoming_limit]
+    )
+    return ProgrammeSummary(
+        organisations=Organisation.objects.count(),
+        services=service_counts["total"],
+        people=people["total"],
+        reviewers=people["reviewers"],
+        overdue=service_counts["overdue"],
+        due_soon=service_counts["due_soon"],
+        upcoming=upcoming,
+        by_setting=by_setting,
+        submitted=list(
+            Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+            .select_related("service__organisation")
+            .order_by("submitted_at")[:upcoming_limit]
+        ),
+    )
+
+
+def service_team(*, service: Service) -> list[ServiceMembership]:
+    return list(service.memberships.select_related("user").order_by("role", "user__full_name"))
