@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from accreditation.models import evidence_storage
+from reviews.models import Assignment
+from workflow.rules import is_administrator, is_signed_in
 
 
 class Outcome(models.TextChoices):
@@ -119,6 +121,27 @@ def new_verification_code() -> str:
 
 
 class AwardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AwardQuerySet:
+        """The awards whose page, decision and reports `user` may see: the twin of the `awards.view_award`
+        permission (the service's team, the reviewers of its assessment, administrators)."""
+        if is_administrator(user):
+            return self.all()
+        if not is_signed_in(user):
+            return self.none()
+        team = models.Q(service__memberships__user=user)
+        if not user.is_reviewer:
+            return self.filter(team)
+        own_organisations = user.memberships.values("service__organisation_id")
+        reviewing = models.Exists(
+            Assignment.objects.filter(
+                assessment=models.OuterRef("assessment"),
+                reviewer=user,
+                status=Assignment.Status.ACCEPTED,
+                no_conflict_declared_at__isnull=False,
+            )
+        ) & ~models.Q(service__organisation__in=own_organisations)
+        return self.filter(team | reviewing).distinct()
+
     def valid_on(self, today: datetime.date) -> AwardQuerySet:
         """Awards valid on `today` (an overdue interim review does not stop an award being valid). The SQL twin of
         `Award.is_valid_on`; a test holds them to the same answer."""

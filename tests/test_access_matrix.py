@@ -243,3 +243,39 @@ def test_the_admin_is_closed_to_everyone_but_administrators(client, world):
         client.force_login(world["people"][role])
         status = client.get(reverse("admin:index")).status_code
         assert status == (200 if role == ADMIN else 302), role
+
+
+def test_list_querysets_agree_with_the_permissions_object_by_object(world, team_lead, service):
+    """Lists use `visible_to(user)`, pages ask the `rules` permission: for every role of this world, both give the
+    same answer for every object, so nothing a page would refuse can appear in a list."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accreditation.models import Assessment, Evidence, Service
+    from accreditation.services.assessments import assessment_start
+
+    # Service B gets a portfolio too, so every role has things on both sides of the line.
+    service_b = world["people"][MEMBER_B].memberships.get().service
+    assessment_start(service=service_b, by=world["people"][ADMIN])
+    inactive = UserFactory(is_active=False, is_administrator=True, email="gone@example.org")
+    people = {**world["people"], ANON: AnonymousUser(), "inactive administrator": inactive}
+    checks = [
+        (Service, "accreditation.view_service", lambda obj: obj),
+        (Assessment, "accreditation.view_portfolio", lambda obj: obj),
+        (Evidence, "accreditation.see_evidence", lambda obj: obj),
+        (Award, "awards.view_award", lambda obj: obj.assessment),
+    ]
+    disagreements = []
+    for model, permission, subject in checks:
+        objects = list(model.objects.all())
+        assert objects, model
+        for role, user in people.items():
+            listed = set(model.objects.visible_to(user).values_list("pk", flat=True))
+            for obj in objects:
+                allowed = user.has_perm(permission, subject(obj))
+                if allowed != (obj.pk in listed):
+                    disagreements.append(f"{model.__name__} {obj} for {role}: permission {allowed}, list {not allowed}")
+    assert not disagreements, "\n".join(disagreements)
+    # The world has both answers for each kind of object.
+    assert Assessment.objects.visible_to(people[MEMBER_B]).count() == 1
+    assert Award.objects.visible_to(people[REVIEWER_A]).count() == 1
+    assert Award.objects.visible_to(people[REVIEWER_SAME_ORG]).count() == 0

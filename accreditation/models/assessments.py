@@ -6,8 +6,19 @@ from django.db import models
 from django.db.models import Q
 
 from standards.models import Rating
+from workflow.rules import is_administrator, is_signed_in
 
 NARRATIVE_MAX_LENGTH = 10_000
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        """The portfolios `user` may see: the twin of the `accreditation.view_portfolio` permission."""
+        if is_administrator(user):
+            return self.all()
+        if not is_signed_in(user):
+            return self.none()
+        return self.filter(service__memberships__user=user)
 
 
 class Assessment(models.Model):
@@ -52,6 +63,8 @@ class Assessment(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
+from workflow.rules import is_administrator, is_signed_in
+
 
 def evidence_storage():
     return storages["evidence"]
@@ -15,6 +17,16 @@ def evidence_storage():
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     """A server-generated name: nothing the uploader typed reaches the file system."""
     return f"evidence/{instance.service_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EvidenceQuerySet:
+        """The evidence `user` may see in a library: the twin of the `accreditation.see_evidence` permission."""
+        if is_administrator(user):
+            return self.all()
+        if not is_signed_in(user):
+            return self.none()
+        return self.filter(service__memberships__user=user)
 
 
 class Evidence(models.Model):
@@ -73,6 +85,8 @@ class Evidence(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "evidence"

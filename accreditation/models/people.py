@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from workflow.rules import is_administrator, is_signed_in
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day of the month `months` later, or the month's last day when it has no such day."""
@@ -120,6 +122,16 @@ class Organisation(models.Model):
         return self.name
 
 
+class ServiceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceQuerySet:
+        """The services `user` may see: the twin of the `accreditation.view_service` permission."""
+        if is_administrator(user):
+            return self.all()
+        if not is_signed_in(user):
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
 class Service(models.Model):
     """The unit that is accredited: a wing, a ward, a hostel, a team."""
 
@@ -164,6 +176,8 @@ class Service(models.Model):
         help_text="Twelve months after joining unless you enter another date (for example an agreed extension).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

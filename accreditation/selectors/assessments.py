@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 
 from standards.models import Rating, Standard
 
-from ..models import Assessment, EvidenceLink, Response, Service
+from ..models import Assessment, EvidenceLink, Response, Service, User
 
 
 def assessment_for_portfolio(*, pk: int) -> Assessment | None:
@@ -168,19 +168,22 @@ def standard_neighbours(*, assessment: Assessment, standard: Standard) -> tuple[
     return (codes[index - 1] if index else None, codes[index + 1] if index + 1 < len(codes) else None)
 
 
-def assessments_for_service(*, service: Service) -> list[Assessment]:
-    return list(service.assessments.select_related("edition").order_by("-started_at"))
+def assessments_for_service(*, service: Service, user: User) -> list[Assessment]:
+    return list(
+        Assessment.objects.visible_to(user).filter(service=service).select_related("edition").order_by("-started_at")
+    )
 
 
 def open_assessment(*, service: Service) -> Assessment | None:
     return service.assessments.exclude(status__in=Assessment.CLOSED_STATES).select_related("edition").first()
 
 
-def open_assessments_progress(*, service_ids: list[int]) -> dict[int, Assessment]:
+def open_assessments_progress(*, service_ids: list[int], user: User) -> dict[int, Assessment]:
     """Each service's open assessment with `n_complete` and `n_total` standards, in one query."""
     complete = Q(responses__rating__gt="") & ~Q(responses__narrative="") & Q(responses__links__isnull=False)
     assessments = (
-        Assessment.objects.filter(service_id__in=service_ids)
+        Assessment.objects.visible_to(user)
+        .filter(service_id__in=service_ids)
         .exclude(status__in=Assessment.CLOSED_STATES)
         .annotate(
             n_total=Count("responses", distinct=True),

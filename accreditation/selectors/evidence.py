@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from ..models import Assessment, Evidence, EvidenceLink, Response, Service
+from ..models import Assessment, Evidence, EvidenceLink, Response, Service, User
 
 
 def response_links(*, response: Response) -> list[EvidenceLink]:
@@ -26,10 +26,10 @@ def evidence_linkable(*, response: Response) -> QuerySet[Evidence]:
 
 
 def evidence_library(
-    *, service: Service, query: str = "", kind: str = "", include_superseded: bool = False
+    *, service: Service, user: User, query: str = "", kind: str = "", include_superseded: bool = False
 ) -> QuerySet[Evidence]:
     """A service's evidence, newest first, with how many standards each item supports in the open portfolio."""
-    items = Evidence.objects.filter(service=service).select_related("owner")
+    items = Evidence.objects.visible_to(user).filter(service=service).select_related("owner")
     if not include_superseded:
         items = items.filter(superseded_at__isnull=True)
     if query:

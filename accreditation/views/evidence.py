@@ -48,7 +48,9 @@ def library(request, service_id):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Evidence.Kind.values else ""
     include_superseded = request.GET.get("history") == "1"
-    items = evidence_library(service=service, query=query, kind=kind, include_superseded=include_superseded)
+    items = evidence_library(
+        service=service, user=request.user, query=query, kind=kind, include_superseded=include_superseded
+    )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -14,7 +14,7 @@ def home(request):
         return render(request, "accreditation/landing.html")
     user = request.user
     memberships = list(memberships_for_user(user=user))
-    portfolios = open_assessments_progress(service_ids=[membership.service_id for membership in memberships])
+    portfolios = open_assessments_progress(service_ids=[membership.service_id for membership in memberships], user=user)
     for membership in memberships:
         membership.open_assessment = portfolios.get(membership.service_id)
     return render(

@@ -17,7 +17,7 @@ def service_detail(request, service_id):
         request.user,
         "accreditation.view_service",
     )
-    assessments = assessments_for_service(service=service)
+    assessments = assessments_for_service(service=service, user=request.user)
     return render(
         request,
         "accreditation/services/detail.html",
@@ -25,7 +25,7 @@ def service_detail(request, service_id):
             "service": service,
             "team": service_team(service=service),
             "assessments": assessments,
-            "open_assessment": open_assessments_progress(service_ids=[service.pk]).get(service.pk),
+            "open_assessment": open_assessments_progress(service_ids=[service.pk], user=request.user).get(service.pk),
             "can_start": request.user.has_perm("accreditation.start_assessment", service),
         },
     )
