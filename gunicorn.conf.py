@@ -1,10 +1,8 @@
 """gunicorn's settings, read from the working directory: `gunicorn accreditation.wsgi`.
 
 One sync worker per core (the cores this process may use). Pages are CPU-bound, so workers beyond the cores add
-no capacity, only memory. On 2 cores with PostgreSQL and the load generator on the same machine, the portfolio
-overview under 20 connections served 149 requests/s with 2 workers, 121 with 3 and 117 with 4 in one sequential
-set of 10-second runs; an interleaved repeat gave 131-134, 114-129 and 108-135, within this machine's noise. No
-setting did better than one per core. Override with WEB_CONCURRENCY, as on most hosting platforms.
+no capacity, only memory (the measurements are in README's Benchmark section; `make bench` with
+`BENCH_ARGS="--workers N"` repeats them). Override with WEB_CONCURRENCY, as on most hosting platforms.
 """
 
 import math

@@ -200,3 +200,33 @@ def pytest_terminal_summary(terminalreporter):
 
     if SCREENSHOTS.exists() and any(SCREENSHOTS.glob("*.png")):
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
+
+
+PANEL = [("Chris Chair", "chair"), ("Lou Lived", "lived_experience")]
+
+
+def decide(assessment, by, outcome="awarded", **extra):
+    """The panel's decision on a final report, as the decision page records it."""
+    from django.utils import timezone
+
+    from awards.services import PanelSeat, decision_record
+
+    return decision_record(
+        assessment=assessment,
+        by=by,
+        outcome=outcome,
+        decided_on=timezone.localdate(),
+        rationale=extra.pop("rationale", "Meets the standards."),
+        panel=extra.pop("panel", [PanelSeat(*seat) for seat in PANEL]),
+        **extra,
+    )
+
+
+@pytest.fixture
+def awarded(report_final, administrator, django_capture_on_commit_callbacks):
+    """The whole cycle done: an award, with its first PDF report made."""
+    from awards.models import Award
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(report_final, administrator)
+    return Award.objects.get(assessment=report_final)
