@@ -58,6 +58,10 @@ class Edition(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
     def locked_error(self) -> ValidationError:
         return ValidationError(LOCKED_MESSAGE.format(edition=self.code, status=self.get_status_display().lower()))
 
