@@ -52,7 +52,12 @@ ConditionFormSet = forms.formset_factory(ConditionDraftForm, extra=3, max_num=10
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Give the reason; it is recorded and shown to the service."},
+    )
 
 
 class AppealForm(forms.Form):

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import awards, public
+from .views import awards, decisions, public
 
 award_patterns = (
     [
-        path("decisions/<int:pk>/", awards.decision, name="decision"),
-        path("decisions/<int:pk>/appeal/", awards.appeal, name="appeal"),
-        path("decisions/<int:pk>/appeals/<int:appeal_id>/outcome/", awards.appeal_outcome, name="appeal_outcome"),
-        path("decisions/<int:pk>/conditions/<int:condition_id>/met/", awards.condition_met, name="condition_met"),
+        path("decisions/<int:pk>/", decisions.decision, name="decision"),
+        path("decisions/<int:pk>/appeal/", decisions.appeal, name="appeal"),
+        path("decisions/<int:pk>/appeals/<int:appeal_id>/outcome/", decisions.appeal_outcome, name="appeal_outcome"),
+        path("decisions/<int:pk>/conditions/<int:condition_id>/met/", decisions.condition_met, name="condition_met"),
         path("<slug:reference>/", awards.award, name="award"),
         path("<slug:reference>/reports/", awards.report_status, name="report_status"),
         path("<slug:reference>/reports/<int:version>/download/", awards.report_download, name="report_download"),

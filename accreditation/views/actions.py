@@ -5,38 +5,43 @@ Views in every app use these, so none of them writes its own try/except around a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.shortcuts import redirect
 
-T = TypeVar("T")
 
-
-def errors_onto_form(form: BaseForm, error: ValidationError) -> None:
-    """A service's problems on the form: each on its own field where the form has it, the rest at the top."""
+def errors_onto_form(form: BaseForm, error: ValidationError, *, field: str | None = None) -> None:
+    """A service's problems on the form: each on its own field where the form has it, the rest on `field` (a
+    problem that can only be about one field, such as an upload's file) or at the top."""
+    default = field if field in form.fields else None
     if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
+        for name, field_errors in error.error_dict.items():
             for message in ValidationError(field_errors).messages:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(name if name in form.fields else default, message)
     else:
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(default, message)
 
 
 def attempt[T](
-    request, call: Callable[[], T], *, form: BaseForm | None = None, success: str | Callable[[T], str] = ""
+    request,
+    call: Callable[[], T],
+    *,
+    form: BaseForm | None = None,
+    field: str | None = None,
+    success: str | Callable[[T], str] = "",
 ) -> tuple[bool, T | None]:
-    """Call a service. If it refuses (ValidationError), its messages go on `form` or, without one, into the page's
-    messages, and nothing is lost: the caller shows the same page again. If it succeeds, `success` is shown.
-    Returns (done, what the service returned). PermissionDenied is not caught: it is a 403."""
+    """Call a service. If it refuses (ValidationError), its messages go on `form` (those naming no field of the form
+    on `field`, or at the top) or, without one, into the page's messages, and nothing is lost: the caller shows the
+    same page again. If it succeeds, `success` is shown. Returns (done, what the service returned). PermissionDenied
+    is not caught: it is a 403."""
     try:
         result = call()
     except ValidationError as error:
         if form is not None:
-            errors_onto_form(form, error)
+            errors_onto_form(form, error, field=field)
         else:
             for message in error.messages:
                 messages.error(request, message)
@@ -58,3 +63,21 @@ def form_problems_to_messages(request, form: BaseForm) -> None:
     for field_errors in form.errors.values():
         for message in field_errors:
             messages.error(request, message)
+
+
+def act_on_form(
+    request,
+    form: BaseForm,
+    call: Callable[[dict], object],
+    *,
+    success: str | Callable[[object], str],
+    then: str,
+    **then_kwargs,
+):
+    """A small form posted from a page that does not show it again (a reason, a note): if it is valid, call the
+    service with its data; either way say what happened (or what stopped it) and go to `then`."""
+    if form.is_valid():
+        attempt(request, lambda: call(form.cleaned_data), success=success)
+    else:
+        form_problems_to_messages(request, form)
+    return redirect(then, **then_kwargs)

@@ -25,6 +25,7 @@ from ..services.evidence import (
     service_storage_used,
 )
 from .access import refuse_unless_post, visible_or_404
+from .actions import act, attempt
 
 PAGE_SIZE = 25
 
@@ -83,17 +84,6 @@ def _link_target(request, service) -> Response | None:
     return response
 
 
-def _form_error(form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for message in field_errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error("file" if "file" in form.fields else None, message)
-
-
 @login_required
 def add(request, service_id):
     service = _service(request, service_id)
@@ -103,19 +93,17 @@ def add(request, service_id):
     if request.method == "POST":
         form = EvidenceForm(request.POST, request.FILES, service=service)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                evidence = evidence_create(
-                    service=service,
-                    by=request.user,
-                    upload=data.pop("file"),
-                    link_to=link_to,
-                    **data,
-                )
-            except ValidationError as error:
-                _form_error(form, error)
-            else:
-                messages.success(request, f"“{evidence.title}” is in your evidence library.")
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            # A refusal that names no field is about the file (its type, size, or the service's space left).
+            done, evidence = attempt(
+                request,
+                lambda: evidence_create(service=service, by=request.user, upload=upload, link_to=link_to, **data),
+                form=form,
+                field="file",
+                success=lambda evidence: f"“{evidence.title}” is in your evidence library.",
+            )
+            if done:
                 if link_to is not None:
                     return redirect("portfolio:standard", pk=link_to.assessment_id, standard_code=link_to.standard.code)
                 return redirect("evidence:detail", pk=evidence.pk)
@@ -182,15 +170,15 @@ def set_links(request, pk):
         chosen = list(form.cleaned_data["responses"].select_related("standard"))
         for response in chosen:
             response.assessment = assessment
-        try:
-            evidence_set_links(evidence=evidence, responses=chosen, assessment=assessment, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("evidence:detail", pk=evidence.pk)
-        count = len(form.cleaned_data["responses"])
-        messages.success(request, f"“{evidence.title}” now supports {count} standard{'s' if count != 1 else ''}.")
-    else:
-        messages.error(request, "Choose standards from the list.")
+        count = len(chosen)
+        return act(
+            request,
+            lambda: evidence_set_links(evidence=evidence, responses=chosen, assessment=assessment, by=request.user),
+            success=f"“{evidence.title}” now supports {count} standard{'s' if count != 1 else ''}.",
+            then="evidence:detail",
+            pk=evidence.pk,
+        )
+    messages.error(request, "Choose standards from the list.")
     return redirect("evidence:detail", pk=evidence.pk)
 
 
@@ -203,21 +191,25 @@ def new_version(request, pk):
     if request.method == "POST":
         form = EvidenceVersionForm(request.POST, request.FILES, service=service)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
             upload = data.pop("file")
-            try:
-                if upload is None and evidence.has_file:
-                    # Same file, new details: the new version gets a copy of the stored bytes, checked first.
-                    upload = _verified_copy(evidence)
-                replacement = evidence_new_version(evidence=evidence, by=request.user, upload=upload, **data)
-            except ValidationError as error:
-                _form_error(form, error)
-            else:
-                messages.success(
-                    request,
+
+            def replace():
+                # Same file, new details: the new version gets a copy of the stored bytes, checked first.
+                copied = _verified_copy(evidence) if upload is None and evidence.has_file else upload
+                return evidence_new_version(evidence=evidence, by=request.user, upload=copied, **data)
+
+            done, replacement = attempt(
+                request,
+                replace,
+                form=form,
+                field="file",
+                success=lambda replacement: (
                     f"Version {replacement.version} of “{replacement.title}” replaces version {evidence.version}. "
-                    "Standards in your open portfolio now link to the new version.",
-                )
+                    "Standards in your open portfolio now link to the new version."
+                ),
+            )
+            if done:
                 return redirect("evidence:detail", pk=replacement.pk)
     else:
         carried = ["title", "description", "kind", "effective_on", "contributed_by", "owner"]
@@ -254,12 +246,13 @@ def delete(request, pk):
         raise PermissionDenied
     frozen = evidence_frozen_links(evidence=evidence)
     if request.method == "POST" and not frozen:
-        try:
-            evidence_delete(evidence=evidence, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        done, _ = attempt(
+            request,
+            lambda: evidence_delete(evidence=evidence, by=request.user),
+            success=f"“{evidence.title}” has been deleted from your library.",
+        )
+        if not done:
             return redirect("evidence:detail", pk=evidence.pk)
-        messages.success(request, f"“{evidence.title}” has been deleted from your library.")
         return redirect("evidence:library", service_id=evidence.service_id)
     return render(
         request,

@@ -1,11 +1,12 @@
 """A service's portfolio: the overview, a page per value and per standard, and submission."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+
+from workflow.engine import Move, available_transitions
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
 from ..models import Assessment, Evidence
@@ -20,6 +21,7 @@ from ..selectors.evidence import evidence_linkable, response_links
 from ..services.assessments import ResponseConflict, portfolio_submit, response_save, submit_target
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
+from .actions import act, attempt, form_problems_to_messages
 
 RETURN_VISIBLE_STATES = (Assessment.Status.RETURNED, Assessment.Status.RESUBMITTED)
 
@@ -48,6 +50,22 @@ def _editable_or_403(request, assessment):
         raise PermissionDenied
 
 
+def _submit_move(user, assessment) -> Move | None:
+    """The move that sends the portfolio to the reviewers (a resubmission after a return: the service says which),
+    if this person may make it now. Only the team's own states offer it, so no other move's permission is asked."""
+    if not assessment.is_editable:
+        return None
+    target = submit_target(assessment)
+    return next((move for move in available_transitions(assessment, user) if move.to == target), None)
+
+
+SUBMITTED = {
+    "submit": "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
+    "The portfolio is now read-only.",
+    "resubmit": "Your portfolio has been resubmitted. The reviewers have been told and will look at your changes.",
+}
+
+
 @login_required
 def overview(request, pk):
     assessment = _assessment(request, pk)
@@ -61,7 +79,7 @@ def overview(request, pk):
             "progress": progress,
             "days_left": (assessment.due_on - timezone.localdate()).days,
             "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
-            "can_submit": request.user.has_perm("accreditation.submit_portfolio", assessment),
+            "submit_move": _submit_move(request.user, assessment),
             "action_points": _action_points(assessment),
             "report_released": _report_released(assessment),
         },
@@ -118,29 +136,27 @@ def standard_page(request, pk, standard_code):
         _editable_or_403(request, assessment)
         form = ResponseForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                response_save(
-                    response=response,
-                    rating=form.cleaned_data["rating"],
-                    narrative=form.cleaned_data["narrative"],
-                    expected_version=form.cleaned_data["version"],
-                    by=request.user,
+                done, _ = attempt(
+                    request,
+                    lambda: response_save(
+                        response=response,
+                        rating=data["rating"],
+                        narrative=data["narrative"],
+                        expected_version=data["version"],
+                        by=request.user,
+                    ),
+                    form=form,
+                    success=f"{response.standard.code} saved.",
                 )
             except ResponseConflict as error:
-                conflict = error.current
+                done, conflict = False, error.current
                 # Keep what this person typed; move the lock on so their next save, once they have compared, goes in.
                 form = ResponseForm(
-                    initial={
-                        "rating": form.cleaned_data["rating"],
-                        "narrative": form.cleaned_data["narrative"],
-                        "version": conflict.version,
-                    }
+                    initial={"rating": data["rating"], "narrative": data["narrative"], "version": conflict.version}
                 )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, f"{response.standard.code} saved.")
+            if done:
                 if "save_next" in request.POST:
                     _, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
                     if next_standard is not None:
@@ -171,14 +187,14 @@ def link_evidence(request, pk, standard_code):
     _editable_or_403(request, assessment)
     form = LinkEvidenceForm(request.POST, queryset=evidence_linkable(response=response))
     if form.is_valid():
-        try:
-            evidence_link(response=response, evidence=form.cleaned_data["evidence"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"“{form.cleaned_data['evidence'].title}” now supports {response.standard.code}.")
+        evidence = form.cleaned_data["evidence"]
+        attempt(
+            request,
+            lambda: evidence_link(response=response, evidence=evidence, by=request.user),
+            success=f"“{evidence.title}” now supports {response.standard.code}.",
+        )
     else:
-        messages.error(request, " ".join(form.errors["evidence"]))
+        form_problems_to_messages(request, form)
     return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
 
 
@@ -192,34 +208,29 @@ def unlink_evidence(request, pk, standard_code, evidence_id):
         raise Http404("No such standard in this portfolio.")
     _editable_or_403(request, assessment)
     evidence = get_object_or_404(Evidence, pk=evidence_id, service_id=assessment.service_id)
-    evidence_unlink(response=response, evidence=evidence, by=request.user)
-    messages.success(
-        request, f"“{evidence.title}” no longer supports {response.standard.code}. It stays in your library."
+    return act(
+        request,
+        lambda: evidence_unlink(response=response, evidence=evidence, by=request.user),
+        success=f"“{evidence.title}” no longer supports {response.standard.code}. It stays in your library.",
+        then="portfolio:standard",
+        pk=assessment.pk,
+        standard_code=response.standard.code,
     )
-    return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
 
 
 @login_required
 def submit(request, pk):
     assessment = _assessment(request, pk)
-    if not request.user.has_perm("accreditation.submit_portfolio", assessment):
+    move = _submit_move(request.user, assessment)
+    if move is None:
         raise PermissionDenied
     progress = portfolio_progress(assessment=assessment)
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    resubmitting = submit_target(assessment) == Assessment.Status.RESUBMITTED
     if request.method == "POST" and not progress.missing and form.is_valid():
-        try:
-            portfolio_submit(assessment=assessment, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                "Your portfolio has been resubmitted. The reviewers have been told and will look at your changes."
-                if resubmitting
-                else "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
-                "The portfolio is now read-only.",
-            )
+        done, _ = attempt(
+            request, lambda: portfolio_submit(assessment=assessment, by=request.user), success=SUBMITTED[move.name]
+        )
+        if done:
             return redirect("portfolio:overview", pk=assessment.pk)
     return render(
         request,
@@ -229,6 +240,6 @@ def submit(request, pk):
             "service": assessment.service,
             "progress": progress,
             "form": form,
-            "resubmitting": resubmitting,
+            "move": move,
         },
     )

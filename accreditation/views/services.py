@@ -1,6 +1,4 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from ..models import Service
@@ -8,6 +6,7 @@ from ..selectors.assessments import assessments_for_service, open_assessments_pr
 from ..selectors.people import service_team
 from ..services.assessments import assessment_start
 from .access import refuse_unless_post, visible_or_404
+from .actions import attempt
 
 
 @login_required
@@ -36,12 +35,11 @@ def assessment_start_view(request, service_id):
     service = visible_or_404(Service.objects.filter(pk=service_id).first(), request.user, "accreditation.view_service")
     if refused := refuse_unless_post(request):
         return refused
-    try:
-        assessment = assessment_start(service=service, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("services:detail", service_id=service.pk)
-    messages.success(
-        request, "Your portfolio has started. Work through the values in any order; everything saves as you go."
+    done, assessment = attempt(
+        request,
+        lambda: assessment_start(service=service, by=request.user),
+        success="Your portfolio has started. Work through the values in any order; everything saves as you go.",
     )
+    if not done:
+        return redirect("services:detail", service_id=service.pk)
     return redirect("portfolio:overview", pk=assessment.pk)

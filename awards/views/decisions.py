@@ -1,0 +1,161 @@
+"""The decision page: what the award rule recommends, the panel's decisions, their conditions and appeals; and the
+actions posted from it (recording a decision, lodging and deciding an appeal, checking a condition)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accreditation.models import Assessment
+from accreditation.views.access import refuse_unless_post, visible_or_404
+from accreditation.views.actions import act_on_form, attempt
+from workflow.engine import available_transitions
+
+from ..forms import (
+    AppealForm,
+    AppealOutcomeForm,
+    ConditionCheckForm,
+    ConditionFormSet,
+    DecisionForm,
+    PanelFormSet,
+)
+from ..models import Appeal, Condition, Outcome
+from ..recommendation import recommendation_for
+from ..services import ConditionDraft, PanelSeat, appeal_decide, appeal_lodge, condition_check, decision_record
+
+S = Assessment.Status
+# The award rule can be applied once the review report is final; an award exists once the panel has decided.
+RECOMMENDATION_STATES = (S.REPORT_FINAL, S.DEFERRED, S.DECIDED)
+
+
+def _assessment(request, pk) -> Assessment:
+    assessment = Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+    return visible_or_404(assessment, request.user, "awards.view_award")
+
+
+@login_required
+def decision(request, pk):
+    """Everything about the decision on one assessment. Administrators record it here."""
+    assessment = _assessment(request, pk)
+    user = request.user
+    # The panel's decision is one of the assessment's moves (awards/workflows.py): offered while it can be made.
+    can_decide = any(move.name == "decide" for move in available_transitions(assessment, user))
+    posted = request.POST if request.method == "POST" else None
+    form = DecisionForm(posted, initial={"decided_on": timezone.localdate()})
+    panel = PanelFormSet(posted, prefix="panel")
+    conditions = ConditionFormSet(posted, prefix="conditions")
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid() & panel.is_valid() & conditions.is_valid():
+            data = form.cleaned_data
+            done, _ = attempt(
+                request,
+                lambda: decision_record(
+                    assessment=assessment,
+                    by=user,
+                    outcome=data["outcome"],
+                    decided_on=data["decided_on"],
+                    rationale=data["rationale"],
+                    override_reason=data["override_reason"],
+                    panel=[PanelSeat(row["name"], row["role"]) for row in panel.cleaned_data if row.get("name")],
+                    conditions=[
+                        ConditionDraft(row["text"], row["due_on"]) for row in conditions.cleaned_data if row.get("text")
+                    ],
+                ),
+                form=form,
+                success="The decision is recorded.",
+            )
+            if done:
+                return redirect("awards:decision", pk=assessment.pk)
+    decisions = list(
+        assessment.decisions.select_related("recorded_by").prefetch_related(
+            "panel", "conditions__checked_by", "appeals"
+        )
+    )
+    latest = decisions[0] if decisions else None
+    recommendation = recommendation_for(assessment=assessment) if assessment.status in RECOMMENDATION_STATES else None
+    return render(
+        request,
+        "awards/decision.html",
+        {
+            "assessment": assessment,
+            "service": assessment.service,
+            "recommendation": recommendation,
+            "recommended": Outcome(recommendation.outcome).label if recommendation else "",
+            "decisions": decisions,
+            "latest": latest,
+            "award": getattr(assessment, "award", None) if assessment.status == S.DECIDED else None,
+            "can_decide": can_decide,
+            "form": form,
+            "panel": panel,
+            "conditions": conditions,
+            "can_appeal": latest is not None and user.has_perm("awards.appeal", assessment),
+            "can_decide_appeal": user.has_perm("awards.decide_appeal", assessment),
+            "can_check": user.has_perm("awards.check_condition", assessment),
+            "appeal_form": AppealForm(),
+            "appeal_outcome_form": AppealOutcomeForm(),
+            "check_form": ConditionCheckForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def appeal(request, pk):
+    assessment = _assessment(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
+    latest = assessment.decisions.order_by("-recorded_at", "-id").first()
+    if latest is None:
+        raise Http404("No decision to appeal against.")
+    return act_on_form(
+        request,
+        AppealForm(request.POST),
+        lambda data: appeal_lodge(decision=latest, by=request.user, grounds=data["grounds"]),
+        success="Your appeal has been lodged. The programme team will respond.",
+        then="awards:decision",
+        pk=assessment.pk,
+    )
+
+
+@login_required
+def appeal_outcome(request, pk, appeal_id):
+    assessment = _assessment(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
+    item = Appeal.objects.filter(pk=appeal_id, decision__assessment=assessment).first()
+    if item is None:
+        raise Http404("No such appeal.")
+    return act_on_form(
+        request,
+        AppealOutcomeForm(request.POST),
+        lambda data: appeal_decide(appeal=item, by=request.user, result=data["result"], note=data["note"]),
+        success="The appeal's outcome is recorded.",
+        then="awards:decision",
+        pk=assessment.pk,
+    )
+
+
+@login_required
+def condition_met(request, pk, condition_id):
+    assessment = _assessment(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
+    item = (
+        Condition.objects.select_related("decision__assessment")
+        .filter(pk=condition_id, decision__assessment=assessment)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such condition.")
+    item.decision.assessment = assessment
+    return act_on_form(
+        request,
+        ConditionCheckForm(request.POST),
+        lambda data: condition_check(condition=item, by=request.user, note=data["note"]),
+        success="The condition is marked as met.",
+        then="awards:decision",
+        pk=assessment.pk,
+    )
