@@ -227,3 +227,37 @@ def test_the_overview_links_to_the_report_once_it_is_released(
     with django_assert_num_queries(PAGES["overview"][1] + 1):  # the report can exist now: one more read
         page = client.get(url).content.decode()
     assert reverse("reviews:team_report", args=[report_final.pk]) in page
+
+
+def test_a_returned_portfolio_offers_the_team_lead_a_resubmission(client, submitted, team_lead, team_member):
+    Assessment.objects.filter(pk=submitted.pk).update(status="returned")  # as if the reviewers had sent it back
+    overview = reverse("portfolio:overview", args=[submitted.pk])
+    submit = reverse("portfolio:submit", args=[submitted.pk])
+    client.force_login(team_member)
+    page = client.get(overview).content.decode()
+    assert submit not in page and "your team lead submits the portfolio" in page
+    assert client.get(submit).status_code == 403
+    client.force_login(team_lead)
+    page = client.get(overview).content.decode()
+    assert f'href="{submit}">Resubmit the portfolio</a>' in page
+    page = client.get(submit).content.decode()
+    assert "<h1>Resubmit the portfolio</h1>" in page
+    response = client.post(submit, {"confirm": "on"}, follow=True)
+    assert "Your portfolio has been resubmitted" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Assessment.Status.RESUBMITTED
+    assert submit not in client.get(overview).content.decode()
+
+
+def test_the_overview_links_to_the_decision_once_the_panel_has_decided(
+    client, report_final, administrator, team_member
+):
+    from tests.conftest import decide
+
+    client.force_login(team_member)
+    url = reverse("portfolio:overview", args=[report_final.pk])
+    decision = reverse("awards:decision", args=[report_final.pk])
+    assert decision not in client.get(url).content.decode()
+    decide(report_final, administrator)
+    page = client.get(url).content.decode()
+    assert f'href="{decision}">read the decision</a>' in page

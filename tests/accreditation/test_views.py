@@ -115,3 +115,47 @@ def test_an_administrator_sees_submitted_portfolios_waiting_for_reviewers(client
     page = home(client, administrator)
     assert "Portfolios waiting for reviewers" in page
     assert reverse("reviews:review", args=[assessment.pk]) in page
+
+
+def test_the_menu_offers_the_programme_and_the_admin_to_administrators_only(client, administrator, team_lead, reviewer):
+    url = reverse("public:register")
+    for person in (team_lead, reviewer):
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        assert reverse("reviews:programme") not in page and reverse("admin:index") not in page, person
+    client.force_login(administrator)
+    page = client.get(url).content.decode()
+    assert reverse("reviews:programme") in page and reverse("admin:index") in page
+
+
+@pytest.mark.parametrize("who", ["team_member", "reviewer", "administrator"])
+def test_the_menu_costs_a_signed_in_person_no_query(client, who, request):
+    """Asking who runs the programme reads nothing: a signed-in page costs only the session and the user more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("public:register")
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get(url)
+    client.force_login(request.getfixturevalue(who))
+    with CaptureQueriesContext(connection) as signed_in:
+        client.get(url)
+    assert len(signed_in) == len(anonymous) + 2
+
+
+def test_a_reviewer_is_asked_to_answer_an_invitation_then_goes_to_the_review(
+    client, submitted, administrator, lead_reviewer
+):
+    from reviews.services import Reply, assignment_create, assignment_respond
+    from tests.conftest import due
+
+    assignment = assignment_create(
+        assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator
+    )
+    page = home(client, lead_reviewer)
+    assert "Please accept or decline" in page
+    assert reverse("reviews:assignment", args=[assignment.pk]) in page
+    assignment_respond(assignment=assignment, by=lead_reviewer, reply=Reply.ACCEPT)
+    page = home(client, lead_reviewer)
+    assert "Please accept or decline" not in page
+    assert reverse("reviews:review", args=[submitted.pk]) in page

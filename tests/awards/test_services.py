@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import Assessment, EvidenceLink
@@ -19,34 +18,13 @@ from awards.services import (
     award_revoke,
     award_suspend,
     condition_check,
-    decision_record,
     interim_review_record,
     report_retry,
 )
+from tests.conftest import decide
 from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-PANEL = [PanelSeat("Chris Chair", "chair"), PanelSeat("Lou Lived", "lived_experience")]
-
-
-def decide(assessment, by, outcome="awarded", **extra):
-    return decision_record(
-        assessment=assessment,
-        by=by,
-        outcome=outcome,
-        decided_on=timezone.localdate(),
-        rationale=extra.pop("rationale", "Meets the standards."),
-        panel=extra.pop("panel", PANEL),
-        **extra,
-    )
-
-
-@pytest.fixture
-def awarded(report_final, administrator, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        decide(report_final, administrator)
-    return Award.objects.get(assessment=report_final)
 
 
 def test_awarding_issues_an_award_with_reference_code_dates_and_a_report(awarded, report_final):
@@ -100,13 +78,6 @@ def test_only_administrators_decide(report_final, who, request):
 def test_no_decision_before_the_report_is_final(in_review, administrator):
     with pytest.raises(ValidationError, match="once the review report is final"):
         decide(in_review, administrator)
-
-
-def test_the_decision_page_refuses_a_non_administrator_post(client, report_final, team_lead):
-    client.force_login(team_lead)
-    data = {"outcome": "awarded", "decided_on": timezone.localdate().isoformat(), "rationale": "x"}
-    assert client.post(reverse("awards:decision", args=[report_final.pk]), data).status_code == 403
-    assert not Decision.objects.exists()
 
 
 def test_deferral_sets_conditions_then_the_lead_reviewer_checks_them_and_the_award_follows(
@@ -249,92 +220,3 @@ def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_le
         == EvidenceLink.objects.filter(response__assessment=previous).count()
     )
     assert Assessment.objects.filter(service=awarded.service).count() == 2
-
-
-def test_the_award_page_shows_the_report_and_polls_while_it_is_made(client, awarded, team_member):
-    client.force_login(team_member)
-    page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
-    assert awarded.reference in page and "Download PDF" in page
-    assert "hx-trigger" not in page
-    AwardReport.objects.filter(award=awarded).update(status="generating")
-    page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
-    assert 'hx-trigger="every 2s"' in page and "Being made" in page
-    fragment = client.get(reverse("awards:report_status", args=[awarded.reference])).content.decode()
-    assert fragment.strip().startswith('<div id="reports"')
-
-
-def test_the_report_downloads_for_the_team_reviewers_and_administrators_only(
-    client, awarded, team_member, lead_reviewer, administrator, other_member
-):
-    url = reverse("awards:report_download", args=[awarded.reference, 1])
-    for person in (team_member, lead_reviewer, administrator):
-        client.force_login(person)
-        response = client.get(url)
-        assert response.status_code == 200, person
-        assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
-    client.force_login(other_member)
-    assert client.get(url).status_code == 404
-    client.logout()
-    assert client.get(url).status_code == 302
-
-
-def test_outsiders_get_404_on_every_award_and_decision_url(client, awarded, other_member, same_organisation_reviewer):
-    from django.urls import URLResolver, get_resolver
-
-    appeal_lodge(decision=awarded.decision, by=awarded.service.memberships.get(role="lead").user, grounds="x")
-    values = {
-        "pk": awarded.assessment_id,
-        "reference": awarded.reference,
-        "version": 1,
-        "action": "suspend",
-        "appeal_id": Appeal.objects.get().pk,
-        "condition_id": 1,
-    }
-    urls = []
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and entry.namespace == "awards":
-            for pattern in entry.url_patterns:
-                urls.append(
-                    reverse(f"awards:{pattern.name}", kwargs={p: values[p] for p in pattern.pattern.converters})
-                )
-    assert len(urls) >= 9
-    unassigned = __import__("tests.factories", fromlist=["UserFactory"]).UserFactory(is_reviewer=True)
-    for person in (other_member, same_organisation_reviewer, unassigned):
-        client.force_login(person)
-        for url in urls:
-            assert client.get(url).status_code == 404, (person, url)
-            assert client.post(url, {"reason": "x", "grounds": "x", "note": "x", "result": "upheld"}).status_code == 404
-    client.logout()
-    for url in urls:
-        assert client.get(url).status_code == 302, url
-    awarded.refresh_from_db()
-    assert awarded.status == "valid"
-
-
-def test_award_and_decision_pages_have_a_fixed_number_of_queries(client, awarded, administrator):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from awards.models import PanelMember
-
-    def counts():
-        result = []
-        for url in (
-            reverse("awards:decision", args=[awarded.assessment_id]),
-            reverse("awards:award", args=[awarded.reference]),
-            reverse("awards:report_status", args=[awarded.reference]),
-        ):
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url).status_code == 200
-            result.append(len(queries))
-        return result
-
-    client.force_login(administrator)
-    before = counts()
-    for version in range(2, 8):
-        AwardReport.objects.create(award=awarded, version=version, reason="More", status="ready")
-    PanelMember.objects.bulk_create(
-        PanelMember(decision=awarded.decision, name=f"M {n}", role="other") for n in range(8)
-    )
-    assert counts() == before == [11, 5, 4]
