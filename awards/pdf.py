@@ -139,6 +139,7 @@ def award_report_context(award: Award, *, version: int) -> dict:
             Prefetch(
                 "reviewer_scores",
                 queryset=ReviewerScore.objects.filter(assignment__status__in=Assignment.ACTIVE_STATES)
+                .current()
                 .exclude(comment="")
                 .order_by("assignment__assigned_at"),
                 to_attr="comments",

@@ -86,7 +86,11 @@ def time_pages(requests: int) -> tuple[list[dict], dict]:
 
     draft = Assessment.objects.filter(status="draft").select_related("service").first()
     lead = User.objects.get(memberships__service=draft.service, memberships__role="lead")
-    scoring = Assignment.objects.filter(assessment__status="in_review", review_submitted_at__isnull=True).first()
+    scoring = (
+        Assignment.objects.with_review_submitted()
+        .filter(assessment__status="in_review", review_submitted_at__isnull=True)
+        .first()
+    )
     consensus = Assignment.objects.filter(assessment__status="report_draft", is_lead=True).first()
     award = Award.objects.order_by("reference").first()
     admin = User.objects.get(email="admin@bench.example.org")

@@ -24,7 +24,15 @@ from accreditation.models import (
     Submission,
     User,
 )
-from reviews.models import Assignment, ConsensusScore, ReviewerScore, ReviewReport, Visit
+from reviews.models import (
+    Assignment,
+    ConsensusScore,
+    ReviewerScore,
+    ReviewReport,
+    ReviewRound,
+    ReviewSubmission,
+    Visit,
+)
 from standards.models import AwardRule, Edition, Standard, Value
 
 PASSWORD = "bench-password-2026"
@@ -166,11 +174,18 @@ def seed(out=print) -> dict:
         elapsed = (timezone.now() - started).total_seconds()
         out(f"  {len(evidence):,} evidence items, {len(links):,} links: {elapsed:.1f} s")
 
-        Submission.objects.bulk_create(
+        submissions = Submission.objects.bulk_create(
             Submission(assessment=a, number=1, submitted_by_id=a.started_by_id, snapshot={})
             for a in assessments
             if a.status != S.DRAFT
         )
+        rounds = {
+            review_round.assessment_id: review_round
+            for review_round in ReviewRound.objects.bulk_create(
+                ReviewRound(assessment_id=s.assessment_id, number=1, submission=s, opened_at=started)
+                for s in submissions
+            )
+        }
         assignments = []
         for n, assessment in enumerate(assessments):
             if assessment.status not in REVIEWED:
@@ -187,10 +202,14 @@ def seed(out=print) -> dict:
                         assigned_by=admin,
                         responded_at=started,
                         no_conflict_declared_at=started,
-                        review_submitted_at=started if assessment.status != S.IN_REVIEW or slot else None,
                     )
                 )
         assignments = Assignment.objects.bulk_create(assignments)
+        ReviewSubmission.objects.bulk_create(
+            ReviewSubmission(assignment=a, round=rounds[a.assessment_id], submitted_at=started)
+            for a in assignments
+            if a.assessment.status != S.IN_REVIEW or not a.is_lead
+        )
         responses_by_assessment = {}
         for response in responses:
             responses_by_assessment.setdefault(response.assessment_id, []).append(response)
@@ -198,6 +217,7 @@ def seed(out=print) -> dict:
             (
                 ReviewerScore(
                     assignment=assignment,
+                    round=rounds[assignment.assessment_id],
                     response=response,
                     score=SCORES[(j + index) % 5],
                     comment="Clear evidence in the minutes; residents confirmed it on the visit.",

@@ -4,7 +4,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from accreditation.admin import ReadOnlyAdmin
 from workflow.audit import audit_log
 
-from .models import Assignment, Conflict, ReviewReport, ScoreChange, Visit
+from .models import Assignment, Conflict, ReviewReport, ReviewRound, ScoreChange, Visit
 
 
 @admin.register(Conflict)
@@ -28,12 +28,30 @@ class AssignmentAdmin(ReadOnlyAdmin):
     list_select_related = ["reviewer", "assessment__service__organisation", "assessment__edition"]
     search_fields = ["reviewer__full_name", "assessment__service__name"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_review_submitted()
+
+    @admin.display(description="scores submitted this round")
+    def review_submitted_at(self, obj):
+        return obj.review_submitted_at
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "number", "opened_at"]
+    list_select_related = ["assessment__service__organisation", "assessment__edition"]
+    search_fields = ["assessment__service__name"]
+
 
 @admin.register(ScoreChange)
 class ScoreChangeAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "changed_by", "round_number", "old_score", "new_score"]
-    list_select_related = ["changed_by"]
+    list_display = ["changed_at", "changed_by", "round", "old_score", "new_score"]
+    list_select_related = ["changed_by", "score__round"]
     search_fields = ["changed_by__full_name"]
+
+    @admin.display(description="round", ordering="score__round__number")
+    def round(self, obj):
+        return obj.score.round.number
 
 
 @admin.register(Visit)

@@ -3,8 +3,7 @@ from django import forms
 from accreditation.models import User
 from standards.models import Rating
 
-from .models import ReviewReport, Visit
-from .services import Reply
+from .models import ActionPoint, ReviewReport, Visit
 
 
 class AssignForm(forms.Form):
@@ -30,19 +29,20 @@ class AssignForm(forms.Form):
 
 class RemoveForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this reviewer leaving the team?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="Why is this reviewer leaving the team?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Say why the reviewer is leaving the team; it is kept in the history."},
     )
 
 
 class RespondForm(forms.Form):
+    """The answer to an invitation: one choice per move the reviewer may make now (reviews/workflows.py names and
+    words them)."""
+
     reply = forms.ChoiceField(
         label="Your answer",
         widget=forms.RadioSelect,
-        choices=[
-            (Reply.ACCEPT, "I accept, and I have no conflict of interest with this service or its organisation"),
-            (Reply.CONFLICT, "I have a conflict of interest (I will be withdrawn and the administrator told)"),
-            (Reply.DECLINE, "I cannot do this review"),
-        ],
         error_messages={"required": "Choose whether you accept, have a conflict of interest, or cannot do the review."},
     )
     note = forms.CharField(
@@ -53,14 +53,44 @@ class RespondForm(forms.Form):
         help_text="Required if you have a conflict of interest: say what it is.",
     )
 
+    def __init__(self, *args, moves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].choices = [(move.name, move.label) for move in moves]
+
+
+ACTION_POINT_MAX_LENGTH = ActionPoint._meta.get_field("text").max_length
+
 
 class ReturnForm(forms.Form):
+    """The action points of a return: overall, and one optional field per standard (`point-<response id>`)."""
+
     overall = forms.CharField(
         label="Overall: what does the team need to do?",
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=3000,
+        max_length=ACTION_POINT_MAX_LENGTH,
         error_messages={"required": "Say overall what the team needs to do."},
     )
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = responses
+        for response in responses:
+            code = response.standard.code
+            self.fields[f"point-{response.pk}"] = forms.CharField(
+                label=f"Action point for {code}",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control mt-1"}),
+                max_length=ACTION_POINT_MAX_LENGTH,
+                error_messages={"max_length": f"Shorten it to {ACTION_POINT_MAX_LENGTH:,} characters or fewer."},
+            )
+
+    def standards(self):
+        """Each standard with its action-point field, for the page."""
+        return [(response, self[f"point-{response.pk}"]) for response in self.responses]
+
+    def per_standard(self) -> list[tuple]:
+        return [(response, self.cleaned_data[f"point-{response.pk}"]) for response in self.responses]
 
 
 class VisitForm(forms.ModelForm):
@@ -122,3 +152,20 @@ def read_scores(
             )
         entries[response_id] = (score, text.replace("\r\n", "\n"))
     return entries, problems
+
+
+class ScoreSheetForm(forms.Form):
+    """A table of standards posted at once: a score and a comment (or reason) per standard, as
+    `<score_prefix>-<response id>` and `<text_prefix>-<response id>`. `entries` keeps what was typed, valid or not, so
+    the page can show it again beside the problems (`non_field_errors`, one per problem found)."""
+
+    def __init__(self, data, *, response_ids, score_prefix: str, text_prefix: str):
+        super().__init__(data)
+        self.entries, self.problems = read_scores(
+            data, response_ids, score_prefix=score_prefix, text_prefix=text_prefix
+        )
+
+    def clean(self):
+        for problem in self.problems:
+            self.add_error(None, problem)
+        return super().clean()

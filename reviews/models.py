@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from standards.models import Rating
 
@@ -34,6 +35,47 @@ class Conflict(models.Model):
         return f"{self.reviewer.full_name}: conflict with {self.service or self.organisation}"
 
 
+class ReviewRound(models.Model):
+    """One round of the review, opened when the team submits or resubmits its portfolio. What reviewers scored and
+    submitted, and the action points they returned, belong to their round and stay readable after the next one."""
+
+    assessment = models.ForeignKey("accreditation.Assessment", on_delete=models.CASCADE, related_name="review_rounds")
+    number = models.PositiveSmallIntegerField()
+    submission = models.OneToOneField(
+        "accreditation.Submission",
+        on_delete=models.CASCADE,
+        related_name="review_round",
+        help_text="What the team sent.",
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="review_round_unique")]
+
+    def __str__(self) -> str:
+        return f"Round {self.number} of the review of {self.assessment_id}"
+
+
+class InRoundQuerySet(models.QuerySet):
+    """Rows that belong to a round: scores, review submissions, action points."""
+
+    def current(self):
+        """Only those of their assessment's current round (the latest: no later round of the assessment exists)."""
+        later = ReviewRound.objects.filter(
+            assessment_id=OuterRef("round__assessment_id"), number__gt=OuterRef("round__number")
+        )
+        return self.filter(~Exists(later))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_review_submitted(self):
+        """Each with `review_submitted_at`: when the reviewer submitted their scores for the current round (None:
+        not yet). In the same query, so a page's count does not grow with its reviewers."""
+        submitted = ReviewSubmission.objects.filter(assignment=OuterRef("pk")).current().values("submitted_at")[:1]
+        return self.annotate(review_submitted_at=Subquery(submitted))
+
+
 class Assignment(models.Model):
     """One reviewer on one assessment's review team."""
 
@@ -55,10 +97,10 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
-    # When the reviewer submitted their scores for the current round; cleared when a new round starts.
-    review_submitted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_lead", "assigned_at"]
@@ -89,29 +131,52 @@ class Assignment(models.Model):
         return self.status == self.Status.ACCEPTED and self.no_conflict_declared_at is not None
 
 
+class ReviewSubmission(models.Model):
+    """A reviewer's scores for one round are done: from then on they see the other reviewers' scores of that round."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="review_submissions")
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="review_submissions")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    objects = InRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "submitted_at"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "round"], name="one_review_submission_per_round")]
+
+    def __str__(self) -> str:
+        return f"Scores of assignment {self.assignment_id} submitted for round {self.round_id}"
+
+
 class ReviewerScore(models.Model):
-    """One reviewer's score and comment for one standard."""
+    """One reviewer's score and comment for one standard in one round. A new round starts from a copy of the
+    previous round's scores; the previous round's rows are never changed again."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="scores")
     response = models.ForeignKey("accreditation.Response", on_delete=models.CASCADE, related_name="reviewer_scores")
     score = models.CharField(max_length=12, choices=Rating.choices, blank=True)
     comment = models.TextField(blank=True, max_length=5000)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InRoundQuerySet.as_manager()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assignment", "response"], name="one_score_per_standard")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "round", "response"], name="one_score_per_standard_and_round")
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment.reviewer.full_name}: {self.response.standard.code} {self.score}"
 
 
 class ScoreChange(models.Model):
-    """Every change of a reviewer's score: who, when, from what to what, in which round. Append-only."""
+    """Every change of a reviewer's score: who, when, from what to what. Append-only. The round is the score's own:
+    each round has its own score rows."""
 
     score = models.ForeignKey(ReviewerScore, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
-    round_number = models.PositiveSmallIntegerField()
     old_score = models.CharField(max_length=12, blank=True)
     new_score = models.CharField(max_length=12, blank=True)
 
@@ -126,7 +191,7 @@ class ActionPoint(models.Model):
     """Further work asked of the team when reviewers return a portfolio: overall, or about one standard."""
 
     assessment = models.ForeignKey("accreditation.Assessment", on_delete=models.CASCADE, related_name="action_points")
-    round_number = models.PositiveSmallIntegerField()
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="action_points")
     response = models.ForeignKey(
         "accreditation.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="action_points"
     )
@@ -134,8 +199,10 @@ class ActionPoint(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InRoundQuerySet.as_manager()
+
     class Meta:
-        ordering = ["round_number", "response__standard__value__order", "response__standard__order", "id"]
+        ordering = ["round__number", "response__standard__value__order", "response__standard__order", "id"]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -1,47 +1,89 @@
 """Who may do what in a peer review. Transitions, views, templates and admin all ask these."""
 
+from typing import NamedTuple
+
 import rules
+from django.db.models import Exists, Max, OuterRef
 from rules.permissions import permissions
 
 from accreditation.models import Assessment
 from accreditation.rules import assessment_in, is_team_lead, own_organisations
 from workflow.rules import is_administrator
 
+from .models import ReviewRound, ReviewSubmission
+from .selectors.scoring import review_submitted_at
 
-def review_roles(user) -> dict[int, tuple[str, bool, bool]]:
-    """For each assessment the person is on the review team of: (status, is lead, has declared no conflict)."""
+
+class ReviewRole(NamedTuple):
+    """A person's place on one assessment's review team."""
+
+    status: str
+    is_lead: bool
+    declared: bool  # has declared no conflict of interest
+    submitted: bool  # has submitted their scores for the current round
+    last_submitted_round: int  # the latest round they submitted scores for; 0 if none
+
+
+def review_roles(user) -> dict[int, ReviewRole]:
+    """For each assessment the person is on the review team of, their role. One query, then kept on the user."""
     if not (user and user.is_authenticated and user.is_active and user.is_reviewer):
         return {}
     roles = getattr(user, "_review_roles", None)
     if roles is None:
+        rows = (
+            user.review_assignments.filter(status__in=("invited", "accepted"))
+            .annotate(
+                submitted=Exists(ReviewSubmission.objects.filter(assignment=OuterRef("pk")).current()),
+                last_round=Max("review_submissions__round__number"),
+            )
+            .values_list("assessment_id", "status", "is_lead", "no_conflict_declared_at", "submitted", "last_round")
+        )
         roles = {
-            assessment_id: (status, is_lead, declared is not None)
-            for assessment_id, status, is_lead, declared in user.review_assignments.filter(
-                status__in=("invited", "accepted")
-            ).values_list("assessment_id", "status", "is_lead", "no_conflict_declared_at")
+            assessment_id: ReviewRole(status, is_lead, declared is not None, submitted, last_round or 0)
+            for assessment_id, status, is_lead, declared, submitted, last_round in rows
         }
         user._review_roles = roles
     return roles
 
 
-def reviewing(user, assessment, *, lead: bool = False) -> bool:
-    """On the assessment's review team, accepted, no conflict declared, and not from the service's organisation."""
+def reviewing(user, assessment, *, lead: bool = False) -> ReviewRole | None:
+    """The person's role if they are on the assessment's review team, accepted, with no conflict declared, and not
+    from the service's organisation (the lead, with `lead`); otherwise None."""
     if not isinstance(assessment, Assessment):
-        return False
+        return None
     role = review_roles(user).get(assessment.pk)
-    if role is None or role[0] != "accepted" or not role[2] or (lead and not role[1]):
-        return False
-    return assessment.service.organisation_id not in own_organisations(user)
+    if role is None or role.status != "accepted" or not role.declared or (lead and not role.is_lead):
+        return None
+    if assessment.service.organisation_id in own_organisations(user):
+        return None
+    return role
 
 
 @rules.predicate
 def is_assigned_reviewer(user, assessment) -> bool:
-    return reviewing(user, assessment)
+    return reviewing(user, assessment) is not None
 
 
 @rules.predicate
 def is_lead_reviewer(user, assessment) -> bool:
-    return reviewing(user, assessment, lead=True)
+    return reviewing(user, assessment, lead=True) is not None
+
+
+@rules.predicate
+def has_submitted_this_round(user, assessment) -> bool:
+    """On the review team and has submitted their own scores for the current round."""
+    role = reviewing(user, assessment)
+    return role is not None and role.submitted
+
+
+@rules.predicate
+def has_submitted_by_round(user, review_round) -> bool:
+    """On the review team and has submitted their own scores for this round or a later one: the others' scores of
+    the round cannot sway theirs any more."""
+    if not isinstance(review_round, ReviewRound):
+        return False
+    role = reviewing(user, review_round.assessment)
+    return role is not None and role.last_submitted_round >= review_round.number
 
 
 @rules.predicate
@@ -51,9 +93,7 @@ def reviews_evidence(user, evidence) -> bool:
         return False
     if evidence.service.organisation_id in own_organisations(user):
         return False
-    assessment_ids = [
-        pk for pk, (status, _, declared) in review_roles(user).items() if status == "accepted" and declared
-    ]
+    assessment_ids = [pk for pk, role in review_roles(user).items() if role.status == "accepted" and role.declared]
     return evidence.links.filter(response__assessment_id__in=assessment_ids).exists()
 
 
@@ -83,13 +123,14 @@ def scoring_is_open(user, assignment) -> bool:
     return (
         assignment is not None
         and assignment.assessment.status == "in_review"
-        and assignment.review_submitted_at is None
+        and review_submitted_at(assignment=assignment) is None
     )
 
 
 @rules.predicate
 def has_submitted_own_review(user, assignment) -> bool:
-    return assignment is not None and assignment.review_submitted_at is not None
+    """The reviewer has submitted their scores for the current round."""
+    return assignment is not None and review_submitted_at(assignment=assignment) is not None
 
 
 @rules.predicate
@@ -106,19 +147,40 @@ for model in ("conflict",):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"reviews.{action}_{model}", is_administrator)
 # Review records change only through the services; the admin shows them.
-for model in ("assignment", "reviewerscore", "scorechange", "actionpoint", "visit", "consensusscore", "reviewreport"):
+for model in (
+    "assignment",
+    "reviewround",
+    "reviewsubmission",
+    "reviewerscore",
+    "scorechange",
+    "actionpoint",
+    "visit",
+    "consensusscore",
+    "reviewreport",
+):
     rules.add_perm(f"reviews.view_{model}", is_administrator)
+
+# The programme: every assessment by state, and why reviewers left teams.
+rules.add_perm("reviews.view_programme", is_administrator)
 
 # On an assessment.
 rules.add_perm("reviews.manage_team", is_administrator & assessment_in(*TEAM_STATES))
 rules.add_perm("reviews.start_review", is_administrator)
-rules.add_perm("reviews.view_review", is_administrator | is_assigned_reviewer)
+on_the_review = is_administrator | is_assigned_reviewer
+rules.add_perm("reviews.view_review", on_the_review)
 rules.add_perm("reviews.return_portfolio", (is_administrator | is_lead_reviewer) & in_review)
 rules.add_perm("reviews.resume_review", is_administrator | is_lead_reviewer)
 rules.add_perm("reviews.lead_review", is_lead_reviewer & in_review)
 rules.add_perm("reviews.finalise_report", is_lead_reviewer & assessment_in("report_draft"))
 rules.add_perm("reviews.comment_on_report", is_team_lead & assessment_in("report_draft"))
 rules.add_perm("reviews.see_score_history", is_administrator)
+# Everyone's scores side by side: reviewers once they have submitted their own for this round.
+rules.add_perm("reviews.see_consensus", is_administrator | has_submitted_this_round)
+rules.add_perm("reviews.see_report", on_the_review & assessment_in("report_draft", "report_final"))
+rules.add_perm("reviews.see_decision", on_the_review & assessment_in("deferred", "decided"))
+
+# On a round: the reviewers' scores of that round.
+rules.add_perm("reviews.see_round_scores", is_administrator | has_submitted_by_round)
 
 # On an assignment.
 rules.add_perm("reviews.respond_to_assignment", is_the_reviewer & assignment_is_pending)

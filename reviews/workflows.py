@@ -6,16 +6,14 @@ from accreditation.models import Assessment
 from workflow.engine import Transition, add, define, extend
 
 from .models import Assignment
-from .services import (
-    conflict_record,
+from .services.assignments import conflict_record, review_team_problems
+from .services.report import (
     report_finalise_problems,
     report_release_problems,
     report_stamp_finalised,
     report_stamp_released,
-    return_problems,
-    review_round_reset,
-    review_team_problems,
 )
+from .services.rounds import return_problems, round_open
 
 S = Assessment.Status
 A = Assignment.Status
@@ -28,11 +26,13 @@ def _assignment_url(assignment: Assignment, move: Transition) -> dict:
 
 
 def register() -> None:
+    # Each (re)submission opens a round of the review; accreditation's own record of what was sent comes first.
+    extend(Assessment, S.DRAFT, S.SUBMITTED, on_enter=(round_open,))
     extend(
         Assessment,
         S.RETURNED,
         S.RESUBMITTED,
-        on_enter=(review_round_reset,),
+        on_enter=(round_open,),
         notify=("reviews.tasks.notify_resubmitted",),
     )
     add(

@@ -7,17 +7,9 @@ from django.conf import settings
 from accreditation.models import ServiceMembership
 from accreditation.services.assessments import assessment_start, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
-from reviews.services import (
-    Reply,
-    assignment_create,
-    assignment_respond,
-    consensus_save,
-    report_comment,
-    report_save,
-    review_submit,
-    scores_save,
-    visit_save,
-)
+from reviews.services.assignments import Reply, assignment_create, assignment_respond
+from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.scoring import review_submit, scores_save
 from standards.services import edition_load
 from workflow.engine import transition
 

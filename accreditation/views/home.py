@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from reviews.selectors import assignments_for_reviewer
+from reviews.selectors.assignments import assignments_for_reviewer
 from workflow.rules import is_administrator, is_reviewer
 
 from ..selectors.assessments import open_assessments_progress

@@ -28,7 +28,7 @@ RETURN_VISIBLE_STATES = (Assessment.Status.RETURNED, Assessment.Status.RESUBMITT
 
 def _action_points(assessment):
     """The reviewers' action points, shown to the team while they are working on them."""
-    from reviews.selectors import current_action_points
+    from reviews.selectors.rounds import current_action_points
 
     return current_action_points(assessment=assessment) if assessment.status in RETURN_VISIBLE_STATES else []
 

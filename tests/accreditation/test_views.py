@@ -146,7 +146,7 @@ def test_the_menu_costs_a_signed_in_person_no_query(client, who, request):
 def test_a_reviewer_is_asked_to_answer_an_invitation_then_goes_to_the_review(
     client, submitted, administrator, lead_reviewer
 ):
-    from reviews.services import Reply, assignment_create, assignment_respond
+    from reviews.services.assignments import Reply, assignment_create, assignment_respond
     from tests.conftest import due
 
     assignment = assignment_create(

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from reviews.models import Assignment, Conflict
-from reviews.services import Reply, assignment_create, assignment_remove, assignment_respond
+from reviews.services.assignments import Reply, assignment_create, assignment_remove, assignment_respond
 from tests.factories import MembershipFactory, UserFactory
 from workflow.models import AuditEvent
 

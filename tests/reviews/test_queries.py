@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accreditation.services.assessments import assessment_start
-from reviews.services import Reply, assignment_create, assignment_respond, review_submit
+from reviews.services.assignments import Reply, assignment_create, assignment_respond
+from reviews.services.scoring import review_submit
 from tests.conftest import complete
 from tests.factories import MembershipFactory, UserFactory, edition_with
 from workflow.engine import transition
@@ -40,9 +41,9 @@ SCORING_OVERVIEW_QUERIES = 6
 # Session, user, the assignment, memberships, then the value's responses, evidence links, the reviewer's own scores,
 # the others' scores, the progress per value (for the navigation) and the current action points.
 SCORING_VALUE_QUERIES = 10
-# Session, user, the assessment, memberships, review roles, the person's assignment, then reviewers,
-# responses with their consensus, and all scores.
-CONSENSUS_QUERIES = 9
+# Session, user, the assessment, memberships, review roles (which say whether the person has submitted this round),
+# then reviewers, responses with their consensus, and the current round's scores.
+CONSENSUS_QUERIES = 8
 
 
 @pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])

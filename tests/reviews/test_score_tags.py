@@ -1,6 +1,6 @@
 """The score badges, radios, drop-down and matrix cells built in Python: escaped, labelled, and shortened."""
 
-from reviews.selectors import ScoreCell
+from reviews.selectors.report import ScoreCell
 from reviews.templatetags.scores import reviewer_cells, score_badge, score_select
 
 

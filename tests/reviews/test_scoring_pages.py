@@ -79,7 +79,7 @@ def test_the_last_value_leads_back_to_submitting_and_an_unknown_value_is_404(cli
 
 
 def test_after_submitting_the_value_page_is_read_only(client, lead, lead_reviewer):
-    from reviews.services import review_submit
+    from reviews.services.scoring import review_submit
 
     score_all(lead, lead_reviewer)
     review_submit(assignment=lead, by=lead_reviewer)
@@ -102,15 +102,15 @@ def test_an_unknown_next_step_still_saves_and_stays_on_the_value(client, lead, t
     assert lead.scores.filter(score="met").count() == len(responses)
 
 
-def test_a_form_posted_to_the_overview_is_saved_not_dropped(client, lead):
-    """The scoring form was once one page posting to the overview: a page left open across that change still saves."""
+def test_the_overview_takes_no_scores(client, lead):
+    """Scores are saved one value at a time, on the value's page; the overview only shows progress."""
     responses, data = fields(lead, "BOU")
-    page = client.post(reverse("reviews:score", args=[lead.pk]), data, follow=True)
+    page = client.post(reverse("reviews:score", args=[lead.pk]), data)
+    assert page.status_code == 405
+    assert not lead.scores.exists()
+    page = client.post(reverse("reviews:score_value", args=[lead.pk, "BOU"]), data, follow=True)
     assert "Saved. 2 standards changed." in page.content.decode()
     assert lead.scores.filter(score="met").count() == len(responses)
-    data[f"score-{responses[0].pk}"] = "brilliant"
-    page = client.post(reverse("reviews:score", args=[lead.pk]), data, follow=True)
-    assert "Your scores have not been saved" in page.content.decode()
 
 
 def test_another_reviewer_on_the_same_review_cannot_open_or_post_my_value_page(
@@ -125,7 +125,7 @@ def test_another_reviewer_on_the_same_review_cannot_open_or_post_my_value_page(
 
 
 def test_an_unanswered_invitation_is_sent_to_answer_it_first(client, submitted, administrator, lead_reviewer):
-    from reviews.services import assignment_create
+    from reviews.services.assignments import assignment_create
 
     from .conftest import due
 
@@ -146,7 +146,7 @@ def test_value_codes_are_read_in_either_case(client, lead):
 def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
     client, lead, in_review, lead_reviewer, team_lead
 ):
-    from reviews.services import portfolio_return
+    from reviews.services.rounds import portfolio_return
 
     bel = in_review.responses.get(standard__code="BEL.1")
     bou = in_review.responses.get(standard__code="BOU.1")
@@ -164,13 +164,18 @@ def test_after_a_return_each_value_page_shows_the_overall_points_and_its_own(
     assert "Add the BOU minutes." not in body
 
 
-def test_the_overview_ignores_standards_of_other_portfolios(client, lead):
+def test_scores_for_standards_of_other_portfolios_are_ignored(client, lead, lead_reviewer):
     from accreditation.models import Response
     from accreditation.services.assessments import assessment_start
+    from reviews.services.scoring import scores_save
     from tests.factories import MembershipFactory
 
     other_lead = MembershipFactory(role="lead").user
     other = assessment_start(service=other_lead.memberships.get().service, by=other_lead)
     foreign = Response.objects.filter(assessment=other).first()
-    client.post(reverse("reviews:score", args=[lead.pk]), {f"score-{foreign.pk}": "met", "comment-99999999": "x"})
+    client.post(
+        reverse("reviews:score_value", args=[lead.pk, "BEL"]), {f"score-{foreign.pk}": "met", "comment-99999999": "x"}
+    )
+    assert not lead.scores.exists()
+    assert scores_save(assignment=lead, entries={foreign.pk: ("met", "x")}, by=lead_reviewer) == 0
     assert not lead.scores.exists()

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from reviews.services import consensus_save, report_save, review_submit, visit_save
+from reviews.services.report import consensus_save, report_save, visit_save
+from reviews.services.scoring import review_submit
 from workflow.engine import transition
 
 from .conftest import due

@@ -6,16 +6,10 @@ from django.urls import reverse
 
 from accreditation.models import Response, Submission
 from accreditation.services.assessments import response_save
-from reviews.models import ActionPoint, ConsensusScore, ScoreChange
-from reviews.services import (
-    consensus_save,
-    portfolio_return,
-    report_comment,
-    report_save,
-    review_submit,
-    scores_save,
-    visit_save,
-)
+from reviews.models import ActionPoint, ConsensusScore, ReviewSubmission, ScoreChange
+from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.rounds import portfolio_return
+from reviews.services.scoring import review_submit, scores_save
 from workflow.engine import transition
 from workflow.models import AuditEvent
 
@@ -72,7 +66,7 @@ def test_a_full_round_trip(
     assessment.refresh_from_db()
     assert assessment.status == "returned"
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted([team_lead.email, team_member.email])
-    assert ActionPoint.objects.filter(assessment=assessment, round_number=1).count() == 2
+    assert ActionPoint.objects.filter(assessment=assessment, round__number=1).count() == 2
 
     # The team sees the action point beside the standard, edits and resubmits.
     client.force_login(team_member)
@@ -93,8 +87,8 @@ def test_a_full_round_trip(
     assert assessment.status == "resubmitted"
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted([lead_reviewer.email, second_reviewer.email])
     assert list(Submission.objects.filter(assessment=assessment).values_list("number", flat=True)) == [1, 2]
-    lead.refresh_from_db()
-    assert lead.review_submitted_at is None, "a new round is scored afresh"
+    assert not ReviewSubmission.objects.filter(assignment=lead).current().exists(), "a new round is submitted afresh"
+    assert ReviewSubmission.objects.filter(assignment=lead, round__number=1).exists(), "round 1's submission stays"
 
     # Reviewers and administrators see what changed between rounds.
     client.force_login(lead_reviewer)
@@ -109,7 +103,7 @@ def test_a_full_round_trip(
     review_submit(assignment=lead, by=lead_reviewer)
     review_submit(assignment=other, by=second_reviewer)
     assert ScoreChange.objects.filter(
-        score__assignment=lead, round_number=2, old_score="met", new_score="partly_met"
+        score__assignment=lead, score__round__number=2, old_score="met", new_score="partly_met"
     ).exists()
 
     # Consensus: a reason is required where reviewers disagreed.

@@ -16,18 +16,10 @@ from awards.models import AwardReport, Outcome, PanelMember
 from awards.services import PanelSeat, decision_record
 from awards.tasks import render_award_report
 from reviews.models import Visit
-from reviews.services import (
-    Reply,
-    assignment_create,
-    assignment_respond,
-    consensus_save,
-    portfolio_return,
-    report_comment,
-    report_save,
-    review_submit,
-    scores_save,
-    visit_save,
-)
+from reviews.services.assignments import Reply, assignment_create, assignment_respond
+from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.rounds import portfolio_return
+from reviews.services.scoring import review_submit, scores_save
 from standards.models import Rating
 from workflow.engine import transition
 

@@ -1,0 +1,120 @@
+"""The lead reviewer's work and its results: the consensus matrix with agreement statistics, the visit, the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from accreditation.models import Assessment, Response
+
+from ..agreement import Agreement, agreement
+from ..models import Assignment, ConsensusScore, ReviewerScore, ReviewReport, Visit
+
+ACTIVE = Assignment.ACTIVE_STATES
+
+
+def disagreements(scores: list[str]) -> bool:
+    """Reviewers disagree when they gave a standard more than one distinct score."""
+    return len({score for score in scores if score}) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCell:
+    """One reviewer's score and comment on one standard, as the consensus matrix and the rounds page show it."""
+
+    score: str
+    comment: str
+
+
+@dataclass
+class ConsensusRow:
+    response: Response
+    scores: list[ScoreCell | None]
+    consensus: ConsensusScore | None
+    disagreement: bool
+
+
+@dataclass
+class ConsensusMatrix:
+    reviewers: list[Assignment]
+    rows: list[ConsensusRow]
+    pairs: list[Agreement] = field(default_factory=list)
+    self_vs_consensus: Agreement | None = None
+
+    @property
+    def disagreement_count(self) -> int:
+        return sum(row.disagreement for row in self.rows)
+
+    @property
+    def agreed_count(self) -> int:
+        return sum(row.consensus is not None for row in self.rows)
+
+
+def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
+    """Standards × reviewers for the current round, with disagreements marked, the consensus so far, and agreement
+    statistics. Three queries whatever the number of standards or reviewers."""
+    reviewers = list(
+        assessment.assignments.filter(status__in=ACTIVE)
+        .with_review_submitted()
+        .select_related("reviewer")
+        .order_by("-is_lead", "assigned_at")
+    )
+    # Only the columns the matrix shows: not the narratives, statements or guidance, which are most of the bytes.
+    responses = list(
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard", "consensus")
+        .only("rating", "standard__code", "standard__title", "consensus__score", "consensus__reason")
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )
+    # Plain cells, not model instances: three reviewers on 60 standards are 180 of them.
+    scores: dict[tuple[int, int], ScoreCell] = {
+        (assignment_id, response_id): ScoreCell(score, comment)
+        for assignment_id, response_id, score, comment in ReviewerScore.objects.filter(assignment__in=reviewers)
+        .current()
+        .values_list("assignment_id", "response_id", "score", "comment")
+    }
+    rows = []
+    for response in responses:
+        row_scores = [scores.get((reviewer.pk, response.pk)) for reviewer in reviewers]
+        consensus = getattr(response, "consensus", None)
+        rows.append(
+            ConsensusRow(
+                response=response,
+                scores=row_scores,
+                consensus=consensus,
+                disagreement=disagreements([score.score for score in row_scores if score]),
+            )
+        )
+    columns = {
+        reviewer.pk: [scores[(reviewer.pk, r.pk)].score if (reviewer.pk, r.pk) in scores else "" for r in responses]
+        for reviewer in reviewers
+    }
+    pairs = [
+        agreement(a.reviewer.full_name, b.reviewer.full_name, columns[a.pk], columns[b.pk])
+        for a, b in combinations(reviewers, 2)
+    ]
+    consensus_column = [row.consensus.score if row.consensus else "" for row in rows]
+    self_column = [response.rating for response in responses]
+    return ConsensusMatrix(
+        reviewers=reviewers,
+        rows=rows,
+        pairs=pairs,
+        self_vs_consensus=agreement("The team's self-ratings", "Consensus", self_column, consensus_column),
+    )
+
+
+def visit_of(*, assessment: Assessment) -> Visit | None:
+    return Visit.objects.filter(assessment=assessment).first()
+
+
+def report_of(*, assessment: Assessment) -> ReviewReport | None:
+    return ReviewReport.objects.filter(assessment=assessment).select_related("team_commented_by").first()
+
+
+def consensus_results(*, assessment: Assessment) -> list[Response]:
+    """Each standard with the team's self-rating and the consensus score, for reports the team may see."""
+    return list(
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard__value", "consensus")
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )

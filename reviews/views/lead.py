@@ -1,0 +1,175 @@
+"""The lead reviewer's work: returning the portfolio, resuming, the visit, the consensus, the report and its moves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from accreditation.models import Assessment
+from accreditation.views.access import refuse_unless_post
+from accreditation.views.actions import act, attempt
+from workflow.engine import available_transitions, transition
+
+from ..forms import ReportForm, ReturnForm, ScoreSheetForm, VisitForm
+from ..models import ReviewReport
+from ..selectors.assignments import assignment_of
+from ..selectors.report import consensus_matrix, consensus_results, report_of, visit_of
+from ..selectors.rounds import standards_of
+from ..services.report import consensus_save, report_save, visit_save
+from ..services.rounds import portfolio_return
+from .access import review_or_404
+
+S = Assessment.Status
+
+
+@login_required
+def return_portfolio(request, pk):
+    assessment = review_or_404(request, pk)
+    if not request.user.has_perm("reviews.return_portfolio", assessment):
+        raise PermissionDenied
+    form = ReturnForm(request.POST if request.method == "POST" else None, responses=standards_of(assessment=assessment))
+    if request.method == "POST" and form.is_valid():
+        done, _ = attempt(
+            request,
+            lambda: portfolio_return(
+                assessment=assessment,
+                by=request.user,
+                overall=form.cleaned_data["overall"],
+                per_standard=form.per_standard(),
+            ),
+            form=form,
+            success="The portfolio has gone back to the team with your action points.",
+        )
+        if done:
+            return redirect("reviews:review", pk=assessment.pk)
+    return render(request, "reviews/return.html", {"assessment": assessment, "form": form})
+
+
+def _move(request, pk, to, success):
+    """One of the review's moves, from its button."""
+    assessment = review_or_404(request, pk)
+    if refused := refuse_unless_post(request):
+        return refused
+    return act(
+        request,
+        lambda: transition(assessment, to=to, by=request.user),
+        success=success,
+        then="reviews:review",
+        pk=assessment.pk,
+    )
+
+
+@login_required
+def resume(request, pk):
+    return _move(request, pk, S.IN_REVIEW, "The review of the revised portfolio has started. Reviewers score it again.")
+
+
+@login_required
+def release(request, pk):
+    return _move(request, pk, S.REPORT_DRAFT, "The draft report has gone to the team for factual-accuracy comments.")
+
+
+@login_required
+def finalise(request, pk):
+    return _move(
+        request, pk, S.REPORT_FINAL, "The report is final. The administrators have been told it is ready for decision."
+    )
+
+
+@login_required
+def visit(request, pk):
+    assessment = review_or_404(request, pk)
+    existing = visit_of(assessment=assessment)
+    can_edit = request.user.has_perm("reviews.lead_review", assessment)
+    form = VisitForm(request.POST if request.method == "POST" else None, instance=existing)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            done, _ = attempt(
+                request,
+                lambda: visit_save(assessment=assessment, by=request.user, **form.cleaned_data),
+                form=form,
+                success="The visit is recorded.",
+            )
+            if done:
+                return redirect("reviews:review", pk=assessment.pk)
+    return render(
+        request, "reviews/visit.html", {"assessment": assessment, "form": form, "visit": existing, "can_edit": can_edit}
+    )
+
+
+@login_required
+def consensus(request, pk):
+    """Standards × reviewers. Reviewers see it once they have submitted their own scores."""
+    assessment = review_or_404(request, pk)
+    if not request.user.has_perm("reviews.see_consensus", assessment):
+        messages.info(request, "Submit your own scores first; then you can see everyone's.")
+        mine = assignment_of(assessment=assessment, user=request.user)
+        return redirect("reviews:score", pk=mine.pk) if mine else redirect("reviews:review", pk=assessment.pk)
+    can_edit = request.user.has_perm("reviews.lead_review", assessment)
+    matrix = consensus_matrix(assessment=assessment)
+    form = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ScoreSheetForm(
+            request.POST,
+            response_ids=[row.response.pk for row in matrix.rows],
+            score_prefix="consensus",
+            text_prefix="reason",
+        )
+        if form.is_valid():
+            done, _ = attempt(
+                request,
+                lambda: consensus_save(assessment=assessment, entries=form.entries, by=request.user),
+                form=form,
+                success=lambda changed: f"Consensus saved. {changed} standard{'s' if changed != 1 else ''} changed.",
+            )
+            if done:
+                return redirect("reviews:consensus", pk=assessment.pk)
+    for row in matrix.rows:
+        saved = (row.consensus.score, row.consensus.reason) if row.consensus else ("", "")
+        row.form_score, row.form_reason = form.entries.get(row.response.pk, saved) if form is not None else saved
+    return render(
+        request,
+        "reviews/consensus.html",
+        {
+            "assessment": assessment,
+            "matrix": matrix,
+            "can_edit": can_edit,
+            "problems": form.non_field_errors() if form is not None else [],
+        },
+    )
+
+
+@login_required
+def report(request, pk):
+    assessment = review_or_404(request, pk)
+    existing = report_of(assessment=assessment) or ReviewReport(assessment=assessment)
+    can_edit = request.user.has_perm("reviews.lead_review", assessment)
+    form = ReportForm(request.POST if request.method == "POST" else None, instance=existing)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            done, _ = attempt(
+                request,
+                lambda: report_save(assessment=assessment, by=request.user, **form.cleaned_data),
+                form=form,
+                success="The report is saved.",
+            )
+            if done:
+                return redirect("reviews:report", pk=assessment.pk)
+    return render(
+        request,
+        "reviews/report.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "report": existing,
+            "can_edit": can_edit,
+            "moves": {move.name: move for move in available_transitions(assessment, request.user)},
+            "results": consensus_results(assessment=assessment),
+        },
+    )
