@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accreditation.services.assessments import assessment_start
 from reviews.services.assignments import Reply, assignment_create, assignment_respond
+from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit
 from tests.conftest import complete
 from tests.factories import MembershipFactory, UserFactory, edition_with
@@ -79,3 +80,28 @@ def test_review_hub_and_programme_pages_have_a_fixed_number_of_queries(
     client.force_login(assignments[0].reviewer)
     with django_assert_num_queries(4):  # session, user, memberships (none), assignments with their counts
         assert client.get(reverse("home")).status_code == 200
+
+
+# Session, user, the assessment, then the rounds with what the team sent, the action points, the reviewers'
+# submissions, every round's scores, the team and the standards; a reviewer adds their memberships and review roles.
+ROUNDS_QUERIES = {"administrator": 9, "reviewer": 11}
+
+
+@pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])
+def test_the_rounds_page_has_a_fixed_number_of_queries_however_many_rounds(
+    client, django_assert_num_queries, standards_per_value, reviewers
+):
+    assessment, assignments, administrator = reviewed_portfolio(standards_per_value, reviewers)
+    lead = assignments[0].reviewer
+
+    def check():
+        for role, person in (("administrator", administrator), ("reviewer", lead)):
+            client.force_login(person)
+            with django_assert_num_queries(ROUNDS_QUERIES[role]):
+                assert client.get(reverse("reviews:rounds", args=[assessment.pk])).status_code == 200
+
+    check()
+    portfolio_return(assessment=assessment, by=lead, overall="More, please.", per_standard=[])
+    transition(assessment, to="resubmitted", by=assessment.started_by)
+    transition(assessment, to="in_review", by=lead)
+    check()
