@@ -1,0 +1,23 @@
+"""Templates ask the permission rules and the moves a person may make; they never decide for themselves from a
+person's flags or an object's status (README: How the code is laid out)."""
+
+import re
+
+from django.conf import settings
+
+TEMPLATES = sorted((settings.BASE_DIR / "templates").rglob("*.html"))
+TAG = re.compile(r"{%\s*(?:if|elif)\b(.*?)%}", re.S)
+STATUS_TEST = re.compile(r"\.(?:status|state|result|outcome)\s*(?:==|!=|\bin\b)|\b(?:==|!=)\s*\w+\.(?:status|state)\b")
+
+
+def test_templates_never_check_staff_flags_or_compare_states():
+    offenders = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(settings.BASE_DIR / "templates")
+        if "is_staff" in text or "is_superuser" in text or "is_administrator" in text:
+            offenders.append(f"{name}: asks a person's flag; use {{% has_perm %}}")
+        for condition in TAG.findall(text):
+            if STATUS_TEST.search(condition):
+                offenders.append(f"{name}: compares a state in {{% if{condition}%}}")
+    assert not offenders, "\n".join(offenders)
