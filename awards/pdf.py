@@ -19,18 +19,16 @@ from pathlib import Path
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from accreditation.models import Response
-from reviews.models import Assignment, ReviewerScore, ReviewReport
 from standards.models import Rating
 
-from .models import Award, PanelMember
+from .models import Award
+from .selectors import award_report_data
 
 logger = logging.getLogger(__name__)
 
@@ -123,47 +121,21 @@ def _qr_svg(url: str) -> str:
 
 
 def award_report_context(award: Award, *, version: int) -> dict:
-    """Everything the print template needs, in a fixed number of queries."""
-    award = Award.objects.select_related("service__organisation", "assessment__edition", "decision__recorded_by").get(
-        pk=award.pk
-    )
-    assessment = award.assessment
-    decision = award.decision
-    panel = list(PanelMember.objects.filter(decision=decision))
-    conditions = list(decision.conditions.all()) if decision else []
-    review_report = ReviewReport.objects.filter(assessment=assessment).first()
-    responses = list(
-        Response.objects.filter(assessment=assessment)
-        .select_related("standard__value", "consensus")
-        .prefetch_related(
-            Prefetch(
-                "reviewer_scores",
-                queryset=ReviewerScore.objects.filter(assignment__status__in=Assignment.ACTIVE_STATES)
-                .current()
-                .exclude(comment="")
-                .order_by("assignment__assigned_at"),
-                to_attr="comments",
-            )
-        )
-        .order_by("standard__value__order", "standard__order", "standard__code")
-    )
-    values: list[dict] = []
-    for response in responses:
-        if not values or values[-1]["value"].pk != response.standard.value_id:
-            values.append({"value": response.standard.value, "responses": []})
-        values[-1]["responses"].append(response)
+    """Everything the print template needs: the data from `award_report_data`, and the chart and QR code drawn here."""
+    data = award_report_data(award=award)
+    award = data.award
     verify_url = settings.SITE_URL + reverse("public:verify", args=[award.verification_code])
     return {
         "award": award,
         "service": award.service,
-        "assessment": assessment,
-        "edition": assessment.edition,
-        "decision": decision,
-        "panel": panel,
-        "conditions": conditions,
-        "review_report": review_report,
-        "values": values,
-        "chart": _chart(values),
+        "assessment": award.assessment,
+        "edition": award.assessment.edition,
+        "decision": award.decision,
+        "panel": data.panel,
+        "conditions": data.conditions,
+        "review_report": data.review_report,
+        "values": data.values,
+        "chart": _chart(data.values),
         "verify_url": verify_url,
         "qr_svg": _qr_svg(verify_url),
         "version": version,
@@ -184,9 +156,8 @@ class RenderedPDF:
 
 # While WeasyPrint works, Python's cycle collector runs after every 50,000 new objects instead of every 700.
 # WeasyPrint makes millions of short-lived objects that point at each other (boxes and their parents), so at the
-# default the collector ran thousands of times for one 60-standard report. Measured in one process, five renders each:
-# medians 1.59 and 1.91 s at the default against 1.0-1.3 s at 50,000; peak memory 127 MB against 183 MB. The
-# render's garbage (about 85,000 objects, 0.2 s to collect) goes at the collector's next pass, once the PDF is stored.
+# default the collector runs thousands of times for one report; the render's garbage goes at the collector's next
+# pass, once the PDF is stored. What this saves (time and memory) is in README's Benchmark section.
 RENDER_GC_THRESHOLD = 50_000
 
 

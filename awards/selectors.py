@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Award
+from accreditation.models import Response
+from reviews.models import Assignment, ReviewerScore, ReviewReport
+
+from .models import Award, Condition, PanelMember
 
 
 def register_awards(*, query: str = "", setting: str = "", region: str = "", today=None) -> QuerySet:
@@ -51,4 +56,51 @@ def award_page(*, reference: str):
         Award.objects.select_related("service__organisation", "assessment__edition", "decision")
         .filter(reference=reference)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class AwardReportData:
+    """What the PDF award report shows, read in a fixed number of queries whatever the edition's size."""
+
+    award: Award
+    panel: list[PanelMember]
+    conditions: list[Condition]
+    review_report: ReviewReport | None
+    # Per value, in the edition's order: {"value": Value, "responses": [Response with .consensus and .comments]}
+    values: list[dict]
+
+
+def award_report_data(*, award: Award) -> AwardReportData:
+    award = Award.objects.select_related("service__organisation", "assessment__edition", "decision__recorded_by").get(
+        pk=award.pk
+    )
+    assessment, decision = award.assessment, award.decision
+    responses = (
+        Response.objects.filter(assessment=assessment)
+        .select_related("standard__value", "consensus")
+        .prefetch_related(
+            Prefetch(
+                "reviewer_scores",
+                # The reviewers' comments of the last round, from the reviewers still on the team.
+                queryset=ReviewerScore.objects.filter(assignment__status__in=Assignment.ACTIVE_STATES)
+                .current()
+                .exclude(comment="")
+                .order_by("assignment__assigned_at"),
+                to_attr="comments",
+            )
+        )
+        .order_by("standard__value__order", "standard__order", "standard__code")
+    )
+    values: list[dict] = []
+    for response in responses:
+        if not values or values[-1]["value"].pk != response.standard.value_id:
+            values.append({"value": response.standard.value, "responses": []})
+        values[-1]["responses"].append(response)
+    return AwardReportData(
+        award=award,
+        panel=list(PanelMember.objects.filter(decision=decision)),
+        conditions=list(decision.conditions.all()) if decision else [],
+        review_report=ReviewReport.objects.filter(assessment=assessment).first(),
+        values=values,
     )
