@@ -56,7 +56,3 @@ rules.add_perm("awards.record_interim_review", is_administrator & interim_review
 rules.add_perm("awards.renew", (is_administrator | is_team_lead) & service_has_no_open_portfolio)
 # On a version of the award report.
 rules.add_perm("awards.download_report", sees_the_reports_award & report_is_ready)
-
-# Running the programme (its pipeline page, the admin): asked by the menu on every page. A rule, not a permission:
-# Django's ModelBackend reads a person's stored permissions (two queries) for any permission asked without an object.
-rules.add_rule("run_programme", is_administrator)

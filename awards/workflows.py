@@ -45,7 +45,11 @@ def register() -> None:
         url_kwargs=lambda award, move: {"reference": award.reference, "action": move.name},
     )
     W = Award.State
-    manage = {"permission": "awards.manage_award", "url_name": "awards:action", "needs_reason": True}
+    manage = {
+        "permission": "awards.manage_award",
+        "url_name": "awards:action",
+        "reason": "Why? (recorded, and shown to the service)",
+    }
     suspend = {"label": "Suspend the award", "name": "suspend", "style": "outline-danger"}
     revoke = {"label": "Revoke the award", "name": "revoke", "style": "danger"}
     add(

@@ -138,7 +138,7 @@ def register() -> None:
                 name="remove",
                 url_name="reviews:remove",
                 style="outline-danger",
-                needs_reason=True,
+                reason="Why is this reviewer leaving the team? (kept in the history)",
             )
             for source in Assignment.ACTIVE_STATES
         ),

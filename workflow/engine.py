@@ -49,7 +49,8 @@ class Transition:
     url_name: str = ""
     method: str = "post"  # "get": the button is a link to a page with a form (reasons, confirmations)
     style: str = "primary"  # Bootstrap button style
-    needs_reason: bool = False  # the button's form asks why; the reason is the audit event's note
+    # The question the button's form asks before the move (the answer is the audit event's note); empty: none.
+    reason: str = ""
 
 
 @dataclass
@@ -229,7 +230,11 @@ class Move:
 
     @property
     def needs_reason(self) -> bool:
-        return self.transition.needs_reason
+        return bool(self.transition.reason)
+
+    @property
+    def reason(self) -> str:
+        return self.transition.reason
 
     @cached_property
     def url(self) -> str:

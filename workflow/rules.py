@@ -21,3 +21,7 @@ def is_reviewer(user) -> bool:
 # The audit trail is read-only in the admin, for administrators.
 rules.add_perm("workflow", is_administrator)
 rules.add_perm("workflow.view_auditevent", is_administrator)
+
+# Running the programme (its pipeline page, the admin): asked by the menu on every page. A rule, not a permission:
+# Django's ModelBackend reads a person's stored permissions (two queries) for any permission asked without an object.
+rules.add_rule("run_programme", is_administrator)
