@@ -12,18 +12,16 @@ from django.utils import timezone
 
 from accreditation.models import (
     Assessment,
-    Award,
-    Decision,
     Evidence,
     EvidenceLink,
     Organisation,
-    PanelMember,
     Response,
     Service,
     ServiceMembership,
     Submission,
     User,
 )
+from awards.models import Award, Decision, PanelMember
 from reviews.models import (
     Assignment,
     ConsensusScore,
