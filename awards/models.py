@@ -252,7 +252,7 @@ class AwardReport(models.Model):
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="reports")
     version = models.PositiveSmallIntegerField()
     reason = models.CharField(max_length=200, help_text="Why this version was made.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, editable=False)
     error = models.TextField(blank=True)
     # The same private storage as evidence: never served by URL, only through a permission-checked view.
     file = models.FileField(storage=evidence_storage, upload_to=report_upload_to, blank=True, max_length=200)

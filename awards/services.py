@@ -15,7 +15,7 @@ from django.utils import timezone
 from accreditation.models import Assessment, EvidenceLink, Response, User, add_months
 from accreditation.services.assessments import assessment_start
 from workflow.audit import audit_log
-from workflow.engine import enqueue_on_commit, transition
+from workflow.engine import check_permission, enqueue_on_commit, transition
 
 from .models import Appeal, Award, AwardReport, Condition, Decision, Outcome, PanelMember
 from .recommendation import recommendation_for
@@ -147,7 +147,7 @@ def award_issue(*, decision: Decision, by: User) -> Award:
         valid_until=add_months(valid_from, settings.AWARD_VALID_MONTHS) - datetime.timedelta(days=1),
         interim_due_on=add_months(valid_from, settings.AWARD_INTERIM_MONTHS),
     )
-    audit_log(actor=by, action="accreditation.award.issued", target=award, to_state=award.status)
+    audit_log(actor=by, action="accreditation.award.issued", target=award, to_state=award.state)
     report_request(award=award, by=by, reason="Award issued")
     return award
 
@@ -182,6 +182,7 @@ def _reason(reason: str, message: str) -> str:
 
 @transaction.atomic
 def award_suspend(*, award: Award, by: User, reason: str) -> Award:
+    check_permission(award, to=Award.State.SUSPENDED, by=by)
     reason = _reason(reason, "Say why the award is suspended; the service will see it.")
     award = transition(
         award,
@@ -196,6 +197,7 @@ def award_suspend(*, award: Award, by: User, reason: str) -> Award:
 
 @transaction.atomic
 def award_revoke(*, award: Award, by: User, reason: str) -> Award:
+    check_permission(award, to=Award.State.REVOKED, by=by)
     reason = _reason(reason, "Say why the award is revoked; the service will see it.")
     award = transition(
         award,
@@ -211,6 +213,7 @@ def award_revoke(*, award: Award, by: User, reason: str) -> Award:
 @transaction.atomic
 def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
     """Lift a suspension (a revoked award stays revoked)."""
+    check_permission(award, to=Award.State.IN_FORCE, by=by)
     reason = _reason(reason, "Say why the suspension is lifted.")
     award = transition(
         award, to=Award.State.IN_FORCE, by=by, note=reason, fields={"suspended_at": None, "suspension_reason": ""}
@@ -276,6 +279,7 @@ def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, by: User, result: str, note: str) -> Appeal:
     _current(appeal.decision.assessment_id)
+    check_permission(appeal, to=Appeal.Status.UPHELD, by=by)
     if result not in (Appeal.Status.UPHELD, Appeal.Status.DISMISSED):
         raise ValidationError({"result": "Choose Upheld or Dismissed."})
     if not note.strip():

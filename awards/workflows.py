@@ -10,6 +10,26 @@ from .services import decision_problems
 S = Assessment.Status
 
 
+def _award_refusal(award: Award, to: str) -> str | None:
+    """The words administrators have always seen for a move an award cannot make."""
+    W = Award.State
+    if to == W.SUSPENDED:
+        return "This award is already suspended or revoked."
+    if to == W.REVOKED:
+        return "This award is already revoked."
+    if to == W.IN_FORCE:
+        return "Only a suspended award can be reinstated."
+    return None
+
+
+def _report_refusal(report: AwardReport, to: str) -> str | None:
+    return "Only a failed report can be retried." if to == AwardReport.Status.QUEUED else None
+
+
+def _appeal_refusal(appeal: Appeal, to: str) -> str | None:
+    return "This appeal already has an outcome." if appeal.status != Appeal.Status.LODGED else None
+
+
 def register() -> None:
     # The panel's decision is recorded through `decision_record`, which makes the decision record first and then the
     # move; both moves start on the decision page.
@@ -43,6 +63,7 @@ def register() -> None:
         noun="This award",
         select_related=("service__organisation",),
         url_kwargs=lambda award, move: {"reference": award.reference, "action": move.name},
+        refusal=_award_refusal,
     )
     W = Award.State
     manage = {
@@ -73,6 +94,7 @@ def register() -> None:
         noun="This report",
         select_related=("award",),
         url_kwargs=lambda report, move: {"reference": report.award.reference, "version": report.version},
+        refusal=_report_refusal,
     )
     R = AwardReport.Status
     add(
@@ -94,7 +116,7 @@ def register() -> None:
         ),
     )
 
-    define(Appeal, noun="This appeal", select_related=("decision__assessment",))
+    define(Appeal, noun="This appeal", select_related=("decision__assessment",), refusal=_appeal_refusal)
     P = Appeal.Status
     for outcome in (P.UPHELD, P.DISMISSED):
         add(

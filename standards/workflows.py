@@ -8,8 +8,15 @@ from .services import edition_publish_problems
 E = Edition.Status
 
 
+def _refusal(edition: Edition, to: str) -> str:
+    return (
+        f"The {edition.code} edition is {edition.get_status_display().lower()}; "
+        f"it cannot become {Edition.Status(to).label.lower() if to in Edition.Status.values else to}."
+    )
+
+
 def register() -> None:
-    define(Edition, noun="This edition")
+    define(Edition, noun="This edition", refusal=_refusal)
     add(
         Edition,
         Transition(

@@ -11,6 +11,9 @@ notices once the transaction commits. `by=None` is the system acting (a loader, 
 it may make any move in the table, and only it may make the moves that name no permission.
 
 `available_transitions(obj, user)` gives the moves a person may make now; pages build their buttons from it.
+
+The engine locks the object's own row. Where a permission or guard reads a parent (an assignment's assessment, an
+appeal's decision), the service that calls `transition` locks the parent first, as the review and award services do.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ class Workflow:
     noun: str  # how a person names the object: "This portfolio", "This award"
     select_related: tuple[str, ...] = ()
     url_kwargs: Callable[[Any, Transition], dict] = lambda obj, move: {"pk": obj.pk}
+    # Words for a move the table does not have, when the app has better ones than the engine's ("This award is
+    # already revoked."); returns None to let the engine say it.
+    refusal: Callable[[Any, str], str | None] | None = None
     transitions: dict[tuple[str, str], Transition] = dataclasses.field(default_factory=dict)
 
     def label_of(self, state: str) -> str:
@@ -77,6 +83,7 @@ def define(
     noun: str,
     select_related: Iterable[str] = (),
     url_kwargs: Callable[[Any, Transition], dict] | None = None,
+    refusal: Callable[[Any, str], str | None] | None = None,
 ) -> Workflow:
     """Declare that `model` has a lifecycle kept in `field`. Called once, by the app that owns the model."""
     if model in _workflows:
@@ -84,6 +91,7 @@ def define(
     workflow = Workflow(model=model, field=field, noun=noun, select_related=tuple(select_related))
     if url_kwargs is not None:
         workflow.url_kwargs = url_kwargs
+    workflow.refusal = refusal
     _workflows[model] = workflow
     return workflow
 
@@ -153,10 +161,25 @@ def problems_for(obj, to: str) -> list[str]:
 
 
 def _cannot(workflow: Workflow, obj, to: str) -> str:
+    if workflow.refusal is not None and (words := workflow.refusal(obj, to)):
+        return words
     return (
         f"{workflow.noun} is {workflow.label_of(getattr(obj, workflow.field))}; "
         f"it cannot become {workflow.label_of(to)}."
     )
+
+
+def check_permission(obj, *, to: str, by) -> None:
+    """Refuse (PermissionDenied) a person who may not make this move now, before a service looks at what they typed:
+    an outsider learns nothing from the form's error messages. When the object cannot make the move from its state,
+    the person must still be one who may make some move to `to`, or they are refused before being told why."""
+    if by is None:
+        return
+    workflow = workflow_for(obj)
+    move = workflow.transitions.get((getattr(obj, workflow.field), to))
+    moves = [move] if move is not None else [m for m in workflow.transitions.values() if m.target == to]
+    if not any(m.permission is not None and by.has_perm(m.permission, obj) for m in moves):
+        raise PermissionDenied
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from reviews.selectors.report import report_released_to_team
+from reviews.selectors.rounds import action_points_for_team
 from workflow.engine import Move, available_transitions
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
@@ -22,23 +24,6 @@ from ..services.assessments import ResponseConflict, portfolio_submit, response_
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
 from .actions import act, attempt, form_problems_to_messages
-
-RETURN_VISIBLE_STATES = (Assessment.Status.RETURNED, Assessment.Status.RESUBMITTED)
-
-
-def _action_points(assessment):
-    """The reviewers' action points, shown to the team while they are working on them."""
-    from reviews.selectors.rounds import current_action_points
-
-    return current_action_points(assessment=assessment) if assessment.status in RETURN_VISIBLE_STATES else []
-
-
-def _report_released(assessment) -> bool:
-    from reviews.models import ReviewReport
-
-    if assessment.status not in Assessment.REPORT_STATES:
-        return False  # no report yet: no need to ask
-    return ReviewReport.objects.filter(assessment=assessment, released_at__isnull=False).exists()
 
 
 def _assessment(request, pk) -> Assessment:
@@ -80,8 +65,8 @@ def overview(request, pk):
             "days_left": (assessment.due_on - timezone.localdate()).days,
             "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
             "submit_move": _submit_move(request.user, assessment),
-            "action_points": _action_points(assessment),
-            "report_released": _report_released(assessment),
+            "action_points": action_points_for_team(assessment=assessment),
+            "report_released": report_released_to_team(assessment=assessment),
         },
     )
 
@@ -119,7 +104,9 @@ def _standard_context(request, assessment, response, form, conflict=None):
         "links": response_links(response=response),
         "link_form": LinkEvidenceForm(queryset=evidence_linkable(response=response)) if can_edit else None,
         "can_edit": can_edit,
-        "action_points": [point for point in _action_points(assessment) if point.response_id == response.pk],
+        "action_points": [
+            point for point in action_points_for_team(assessment=assessment) if point.response_id == response.pk
+        ],
         "previous_standard": previous_standard,
         "next_standard": next_standard,
     }

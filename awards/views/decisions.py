@@ -75,6 +75,10 @@ def decision(request, pk):
         )
     )
     latest = decisions[0] if decisions else None
+    for item in decisions:
+        for appeal in item.appeals.all():
+            # The outcomes this person may record now: from the appeal's table, so none once it has one.
+            appeal.outcome_moves = available_transitions(appeal, user, offered=False)
     recommendation = recommendation_for(assessment=assessment) if assessment.status in RECOMMENDATION_STATES else None
     return render(
         request,
@@ -92,7 +96,6 @@ def decision(request, pk):
             "panel": panel,
             "conditions": conditions,
             "can_appeal": latest is not None and user.has_perm("awards.appeal", assessment),
-            "can_decide_appeal": user.has_perm("awards.decide_appeal", assessment),
             "can_check": user.has_perm("awards.check_condition", assessment),
             "appeal_form": AppealForm(),
             "appeal_outcome_form": AppealOutcomeForm(),

@@ -118,3 +118,10 @@ def consensus_results(*, assessment: Assessment) -> list[Response]:
         .select_related("standard__value", "consensus")
         .order_by("standard__value__order", "standard__order", "standard__code")
     )
+
+
+def report_released_to_team(*, assessment: Assessment) -> bool:
+    """Whether the team can read the review report (draft or final). No query before a report can exist."""
+    if assessment.status not in Assessment.REPORT_STATES:
+        return False
+    return ReviewReport.objects.filter(assessment=assessment, released_at__isnull=False).exists()

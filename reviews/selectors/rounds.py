@@ -39,6 +39,18 @@ def current_action_points(*, assessment: Assessment) -> list[ActionPoint]:
     )
 
 
+# While the team works on a returned portfolio (and until the reviewers look again), it sees what it was asked to do.
+TEAM_SEES_ACTION_POINTS = (Assessment.Status.RETURNED, Assessment.Status.RESUBMITTED)
+
+
+def action_points_for_team(*, assessment: Assessment) -> list[ActionPoint]:
+    """The reviewers' action points, as the team's portfolio pages show them: only while the team is working on them.
+    No query at all in any other state."""
+    if assessment.status not in TEAM_SEES_ACTION_POINTS:
+        return []
+    return current_action_points(assessment=assessment)
+
+
 # What changed between rounds -------------------------------------------------------------------------------------
 
 

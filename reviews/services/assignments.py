@@ -108,4 +108,6 @@ def assignment_respond(*, assignment: Assignment, by: User, reply: str, note: st
 
 def conflict_record(assignment: Assignment, by: User | None) -> None:
     """Recorded with a withdrawal: the declared conflict, so the reviewer is never asked about this service again."""
-    Conflict.objects.create(reviewer=by, service=assignment.assessment.service, reason=assignment.end_reason)
+    Conflict.objects.create(
+        reviewer=assignment.reviewer, service=assignment.assessment.service, reason=assignment.end_reason
+    )

@@ -73,6 +73,41 @@ def test_the_system_may_make_any_move_and_only_the_system_makes_the_moves_withou
     assert move.permission is None  # the task worker's move: no person may make it
 
 
+def test_no_person_makes_the_systems_moves(awarded, administrator):
+    report = awarded.reports.get()
+    type(report).objects.filter(pk=report.pk).update(status="queued")  # as if just requested
+    report.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        transition(report, to="generating", by=administrator)
+    report.refresh_from_db()
+    assert report.status == "queued"
+
+
+def test_the_permission_is_checked_before_the_guards(administrator, team_lead):
+    """Someone who may not make the move is refused outright, never told what else stands in the way."""
+    empty = EditionFactory(status=Edition.Status.DRAFT)
+    with pytest.raises(PermissionDenied):
+        transition(empty, to="published", by=team_lead)
+
+
+def test_services_refuse_outsiders_before_reading_what_they_typed(awarded, team_lead):
+    from awards.services import award_revoke, award_suspend
+
+    for service in (award_suspend, award_revoke):
+        with pytest.raises(PermissionDenied):
+            service(award=awarded, by=team_lead, reason="")
+
+
+def test_apps_keep_their_own_words_for_a_move_that_cannot_be_made(awarded, administrator):
+    from awards.services import award_reinstate, award_revoke
+
+    with pytest.raises(ValidationError, match=r"Only a suspended award can be reinstated\."):
+        award_reinstate(award=awarded, by=administrator, reason="Fine again.")
+    award_revoke(award=awarded, by=administrator, reason="Closed.")
+    with pytest.raises(ValidationError, match=r"This award is already revoked\."):
+        award_revoke(award=awarded, by=administrator, reason="Again.")
+
+
 def test_the_state_changes_only_through_to(administrator):
     edition = edition_with(standards_per_value=1, status=Edition.Status.DRAFT)
     with pytest.raises(TypeError):
@@ -143,5 +178,6 @@ def test_two_people_making_the_same_move_at_once_make_it_once():
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(results) == ["This edition is published; it cannot become published.", "moved"]
+    assert sorted(results)[1] == "moved"
+    assert sorted(results)[0] == f"The {edition.code} edition is published; it cannot become published."
     assert AuditEvent.objects.filter(action="standards.edition.published").count() == 1
