@@ -128,7 +128,7 @@ class AwardQuerySet(models.QuerySet):
             return self.all()
         if not is_signed_in(user):
             return self.none()
-        team = models.Q(service__memberships__user=user)
+        team = models.Q(service_id__in=user.memberships.values("service_id"))
         if not user.is_reviewer:
             return self.filter(team)
         own_organisations = user.memberships.values("service__organisation_id")
@@ -140,7 +140,7 @@ class AwardQuerySet(models.QuerySet):
                 no_conflict_declared_at__isnull=False,
             )
         ) & ~models.Q(service__organisation__in=own_organisations)
-        return self.filter(team | reviewing).distinct()
+        return self.filter(team | reviewing)
 
     def valid_on(self, today: datetime.date) -> AwardQuerySet:
         """Awards valid on `today` (an overdue interim review does not stop an award being valid). The SQL twin of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from standards.models import Rating
@@ -48,10 +48,18 @@ class ReviewRound(models.Model):
         help_text="What the team sent.",
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # The round under way (the latest). Kept as a flag, set when the next round opens, so that reading "this round's
+    # scores" is a plain join rather than a search for later rounds on every query of every scoring page.
+    is_current = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["assessment", "number"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="review_round_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="review_round_unique"),
+            models.UniqueConstraint(
+                fields=["assessment"], condition=models.Q(is_current=True), name="one_current_round_per_assessment"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Round {self.number} of the review of {self.assessment_id}"
@@ -61,11 +69,8 @@ class InRoundQuerySet(models.QuerySet):
     """Rows that belong to a round: scores, review submissions, action points."""
 
     def current(self):
-        """Only those of their assessment's current round (the latest: no later round of the assessment exists)."""
-        later = ReviewRound.objects.filter(
-            assessment_id=OuterRef("round__assessment_id"), number__gt=OuterRef("round__number")
-        )
-        return self.filter(~Exists(later))
+        """Only those of their assessment's current round (the latest)."""
+        return self.filter(round__is_current=True)
 
 
 class AssignmentQuerySet(models.QuerySet):

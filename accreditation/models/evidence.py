@@ -26,7 +26,7 @@ class EvidenceQuerySet(models.QuerySet):
             return self.all()
         if not is_signed_in(user):
             return self.none()
-        return self.filter(service__memberships__user=user)
+        return self.filter(service_id__in=user.memberships.values("service_id"))
 
 
 class Evidence(models.Model):

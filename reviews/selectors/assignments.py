@@ -38,7 +38,7 @@ def assignment_of(*, assessment: Assessment, user: User) -> Assignment | None:
 def assignments_for_reviewer(*, user: User) -> list[Assignment]:
     """A reviewer's current assignments, soonest due first, with how many standards they have scored this round and
     whether they have submitted their scores."""
-    current_round = ReviewRound.objects.filter(assessment=OuterRef("assessment")).order_by("-number").values("pk")[:1]
+    current_round = ReviewRound.objects.filter(assessment=OuterRef("assessment"), is_current=True).values("pk")[:1]
     return list(
         Assignment.objects.filter(reviewer=user, status__in=ACTIVE)
         .exclude(assessment__status__in=Assessment.CLOSED_STATES)

@@ -7,7 +7,7 @@ import difflib
 from copy import copy
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet, Subquery
+from django.db.models import F, QuerySet
 
 from accreditation.models import Assessment, Response, User
 
@@ -17,7 +17,7 @@ from .report import ScoreCell
 
 def round_current(*, assessment: Assessment) -> ReviewRound | None:
     """The round under way: the latest, opened by the latest (re)submission. None before the first submission."""
-    return ReviewRound.objects.filter(assessment=assessment).order_by("-number").first()
+    return ReviewRound.objects.filter(assessment=assessment, is_current=True).first()
 
 
 def standards_of(*, assessment: Assessment) -> list[Response]:
@@ -30,11 +30,22 @@ def standards_of(*, assessment: Assessment) -> list[Response]:
 
 
 def current_action_points(*, assessment: Assessment) -> list[ActionPoint]:
-    """The action points of the latest return, overall first, for the team and the reviewers. One query."""
-    latest = ActionPoint.objects.filter(assessment=assessment).order_by("-round__number").values("round")[:1]
+    """The action points of the latest return, overall first, for the team and the reviewers. One small query when
+    there are none (most portfolios, on every scoring and portfolio page), two when there are."""
+    latest = (
+        ActionPoint.objects.filter(assessment=assessment)
+        .order_by("-round__number")
+        .values_list("round_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
     return list(
-        ActionPoint.objects.filter(assessment=assessment, round=Subquery(latest))
-        .select_related("response__standard", "created_by")
+        ActionPoint.objects.filter(assessment=assessment, round_id=latest)
+        .select_related("response__standard")
+        .only(
+            "text", "assessment_id", "round_id", "response_id", "response__standard__code", "response__standard__title"
+        )
         .order_by(F("response").asc(nulls_first=True), "id")
     )
 

@@ -22,6 +22,7 @@ def round_open(assessment: Assessment, by: User | None) -> ReviewRound:
     were."""
     submission = assessment.submissions.order_by("-number").first()
     previous = round_current(assessment=assessment)
+    ReviewRound.objects.filter(assessment=assessment, is_current=True).update(is_current=False)
     review_round = ReviewRound.objects.create(
         assessment=assessment, number=submission.number, submission=submission, opened_at=submission.submitted_at
     )
