@@ -54,6 +54,7 @@ def test_each_submission_opens_a_round_with_its_submission(round_two):
     assert [(r.number, r.submission.number) for r in rounds] == [(1, 1), (2, 2)]
     assert ActionPoint.objects.filter(round=rounds[0]).count() == 2
     assert not ActionPoint.objects.filter(round=rounds[1]).exists()
+    assert [r.is_current for r in rounds] == [False, True]  # one current round: the latest
 
 
 def test_a_new_round_starts_from_a_copy_and_the_earlier_round_stays(round_two, lead_reviewer):
