@@ -3,14 +3,13 @@
 from typing import NamedTuple
 
 import rules
-from django.db.models import Exists, Max, OuterRef
 from rules.permissions import permissions
 
 from accreditation.models import Assessment
 from accreditation.rules import assessment_in, is_team_lead, own_organisations
 from workflow.rules import is_administrator
 
-from .models import ReviewRound, ReviewSubmission
+from .models import ReviewRound
 from .selectors.scoring import review_submitted_at
 
 
@@ -30,18 +29,23 @@ def review_roles(user) -> dict[int, ReviewRole]:
         return {}
     roles = getattr(user, "_review_roles", None)
     if roles is None:
-        rows = (
-            user.review_assignments.filter(status__in=("invited", "accepted"))
-            .annotate(
-                submitted=Exists(ReviewSubmission.objects.filter(assignment=OuterRef("pk")).current()),
-                last_round=Max("review_submissions__round__number"),
-            )
-            .values_list("assessment_id", "status", "is_lead", "no_conflict_declared_at", "submitted", "last_round")
+        # One plain query: a row per assignment and round the person submitted scores for (joins, no subqueries
+        # or grouping: this runs on every review page), folded into one role per assessment here.
+        rows = user.review_assignments.filter(status__in=("invited", "accepted")).values_list(
+            "assessment_id",
+            "status",
+            "is_lead",
+            "no_conflict_declared_at",
+            "review_submissions__round__number",
+            "review_submissions__round__is_current",
         )
-        roles = {
-            assessment_id: ReviewRole(status, is_lead, declared is not None, submitted, last_round or 0)
-            for assessment_id, status, is_lead, declared, submitted, last_round in rows
-        }
+        roles = {}
+        for assessment_id, status, is_lead, declared, round_number, round_is_current in rows:
+            role = roles.get(assessment_id) or ReviewRole(status, is_lead, declared is not None, False, 0)
+            roles[assessment_id] = role._replace(
+                submitted=role.submitted or bool(round_is_current),
+                last_submitted_round=max(role.last_submitted_round, round_number or 0),
+            )
         user._review_roles = roles
     return roles
 
