@@ -23,6 +23,12 @@ def _memberships(user) -> list[tuple[int, str, int]]:
     return rows
 
 
+def remember_memberships(user, memberships) -> None:
+    """Keep the person's teams, already read by a page (with their services), for the predicates below, so that
+    asking them costs no query of its own."""
+    user._membership_rows = [(m.service_id, m.role, m.service.organisation_id) for m in memberships]
+
+
 def service_roles(user) -> dict[int, str]:
     """The person's role in each of their services."""
     return {service_id: role for service_id, role, _ in _memberships(user)}

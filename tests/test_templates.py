@@ -7,6 +7,8 @@ from django.conf import settings
 
 TEMPLATES = sorted((settings.BASE_DIR / "templates").rglob("*.html"))
 TAG = re.compile(r"{%\s*(?:if|elif)\b(.*?)%}", re.S)
+# A team role decides what someone may do: ask the permission. (Showing "(team lead)" beside a name is fine.)
+ROLE_TEST = re.compile(r"membership\.role\s*(?:==|!=)")
 STATUS_TEST = re.compile(r"\.(?:status|state|result|outcome)\s*(?:==|!=|\bin\b)|\b(?:==|!=)\s*\w+\.(?:status|state)\b")
 
 
@@ -18,6 +20,8 @@ def test_templates_never_check_staff_flags_or_compare_states():
         if "is_staff" in text or "is_superuser" in text or "is_administrator" in text:
             offenders.append(f"{name}: asks a person's flag; use {{% has_perm %}}")
         for condition in TAG.findall(text):
+            if ROLE_TEST.search(condition) and "(team lead)" not in text.split(condition, 1)[1][:40]:
+                offenders.append(f"{name}: decides by a team role in {{% if{condition}%}}; ask the permission")
             if STATUS_TEST.search(condition):
                 offenders.append(f"{name}: compares a state in {{% if{condition}%}}")
     assert not offenders, "\n".join(offenders)

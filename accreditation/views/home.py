@@ -4,6 +4,7 @@ from django.utils import timezone
 from reviews.selectors.assignments import assignments_for_reviewer
 from workflow.rules import is_administrator, is_reviewer
 
+from ..rules import remember_memberships
 from ..selectors.assessments import open_assessments_progress
 from ..selectors.people import memberships_for_user, programme_summary
 
@@ -14,9 +15,11 @@ def home(request):
         return render(request, "accreditation/landing.html")
     user = request.user
     memberships = list(memberships_for_user(user=user))
+    remember_memberships(user, memberships)
     portfolios = open_assessments_progress(service_ids=[membership.service_id for membership in memberships], user=user)
     for membership in memberships:
         membership.open_assessment = portfolios.get(membership.service_id)
+        membership.can_start = user.has_perm("accreditation.start_assessment", membership.service)
     return render(
         request,
         "accreditation/home.html",
