@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accreditation.models import Assessment, EvidenceLink, Response, User, add_months
 from accreditation.services.assessments import assessment_start
+from reviews.services.locks import locked_assessment
 from workflow.audit import audit_log
 from workflow.engine import check_permission, enqueue_on_commit, transition
 
@@ -174,57 +175,59 @@ def report_retry(*, report: AwardReport, by: User) -> AwardReport:
     )
 
 
-def _reason(reason: str, message: str) -> str:
+# What each administrator's move on an award asks for, records beside the state, and says in the new report.
+AWARD_MOVES = {
+    Award.State.SUSPENDED: (
+        "Say why the award is suspended; the service will see it.",
+        lambda reason: {"suspended_at": timezone.now(), "suspension_reason": reason},
+        "Award suspended",
+    ),
+    Award.State.REVOKED: (
+        "Say why the award is revoked; the service will see it.",
+        lambda reason: {"revoked_at": timezone.now(), "revocation_reason": reason},
+        "Award revoked",
+    ),
+    Award.State.IN_FORCE: (
+        "Say why the suspension is lifted.",
+        lambda reason: {"suspended_at": None, "suspension_reason": ""},
+        "Suspension lifted",
+    ),
+}
+
+
+@transaction.atomic
+def award_move(*, award: Award, to: str, by: User, reason: str) -> Award:
+    """Suspend, revoke or reinstate an award, with the reason the service will read, and make a new version of
+    its report. Outsiders are refused before their reason is looked at."""
+    check_permission(award, to=to, by=by)
+    missing, fields, report_reason = AWARD_MOVES[to]
     if not reason.strip():
-        raise ValidationError({"reason": message})
-    return reason.strip()
+        raise ValidationError({"reason": missing})
+    reason = reason.strip()
+    award = transition(award, to=to, by=by, note=reason, fields=fields(reason))
+    report_request(award=award, by=by, reason=f"{report_reason}: {reason}")
+    return award
 
 
-@transaction.atomic
 def award_suspend(*, award: Award, by: User, reason: str) -> Award:
-    check_permission(award, to=Award.State.SUSPENDED, by=by)
-    reason = _reason(reason, "Say why the award is suspended; the service will see it.")
-    award = transition(
-        award,
-        to=Award.State.SUSPENDED,
-        by=by,
-        note=reason,
-        fields={"suspended_at": timezone.now(), "suspension_reason": reason},
-    )
-    report_request(award=award, by=by, reason=f"Award suspended: {reason}")
-    return award
+    return award_move(award=award, to=Award.State.SUSPENDED, by=by, reason=reason)
 
 
-@transaction.atomic
 def award_revoke(*, award: Award, by: User, reason: str) -> Award:
-    check_permission(award, to=Award.State.REVOKED, by=by)
-    reason = _reason(reason, "Say why the award is revoked; the service will see it.")
-    award = transition(
-        award,
-        to=Award.State.REVOKED,
-        by=by,
-        note=reason,
-        fields={"revoked_at": timezone.now(), "revocation_reason": reason},
-    )
-    report_request(award=award, by=by, reason=f"Award revoked: {reason}")
-    return award
+    return award_move(award=award, to=Award.State.REVOKED, by=by, reason=reason)
 
 
-@transaction.atomic
 def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
     """Lift a suspension (a revoked award stays revoked)."""
-    check_permission(award, to=Award.State.IN_FORCE, by=by)
-    reason = _reason(reason, "Say why the suspension is lifted.")
-    award = transition(
-        award, to=Award.State.IN_FORCE, by=by, note=reason, fields={"suspended_at": None, "suspension_reason": ""}
-    )
-    report_request(award=award, by=by, reason=f"Suspension lifted: {reason}")
-    return award
+    return award_move(award=award, to=Award.State.IN_FORCE, by=by, reason=reason)
 
 
 @transaction.atomic
 def interim_review_record(*, award: Award, by: User, completed_on: datetime.date) -> Award:
-    if not by.has_perm("awards.manage_award", award):
+    """Record the interim review as done, once (the page offers it only while it is pending; so does this)."""
+    Award.objects.select_for_update().only("pk").get(pk=award.pk)  # the row, locked: two clicks record it once
+    award.refresh_from_db(fields=["interim_completed_on", "state"])
+    if not by.has_perm("awards.record_interim_review", award):
         raise PermissionDenied
     previous = award.status
     award.interim_completed_on = completed_on
@@ -239,17 +242,10 @@ def interim_review_record(*, award: Award, by: User, completed_on: datetime.date
     return award
 
 
-def _current(assessment_id: int) -> Assessment:
-    """The assessment as it is now (not a copy read before the last change), locked for the rest of the write."""
-    return Assessment.objects.select_for_update(of=("self",)).select_related("service").get(pk=assessment_id)
-
-
 @transaction.atomic
 def condition_check(*, condition: Condition, by: User, note: str) -> Condition:
     """The lead reviewer confirms a condition has been met, having looked at the new evidence."""
-    assessment = _current(condition.decision.assessment_id)
-    if not by.has_perm("awards.check_condition", assessment):
-        raise PermissionDenied
+    locked_assessment(assessment_id=condition.decision.assessment_id, by=by, permission="awards.check_condition")
     if condition.met_at:
         raise ValidationError("This condition is already marked as met.")
     if not note.strip():
@@ -263,8 +259,7 @@ def condition_check(*, condition: Condition, by: User, note: str) -> Condition:
 @transaction.atomic
 def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
     """The team lead appeals against a decision, within the appeal window."""
-    if not by.has_perm("awards.appeal", _current(decision.assessment_id)):
-        raise PermissionDenied
+    locked_assessment(assessment_id=decision.assessment_id, by=by, permission="awards.appeal")
     if timezone.localdate() > decision.appeal_deadline():
         raise ValidationError(f"The time to appeal ended on {decision.appeal_deadline():%-d %B %Y}.")
     if decision.appeals.filter(status=Appeal.Status.LODGED).exists():
@@ -278,8 +273,7 @@ def appeal_lodge(*, decision: Decision, by: User, grounds: str) -> Appeal:
 
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, by: User, result: str, note: str) -> Appeal:
-    _current(appeal.decision.assessment_id)
-    check_permission(appeal, to=Appeal.Status.UPHELD, by=by)
+    locked_assessment(assessment_id=appeal.decision.assessment_id, by=by, permission="awards.decide_appeal")
     if result not in (Appeal.Status.UPHELD, Appeal.Status.DISMISSED):
         raise ValidationError({"result": "Choose Upheld or Dismissed."})
     if not note.strip():

@@ -72,6 +72,13 @@ class InRoundQuerySet(models.QuerySet):
         """Only those of their assessment's current round (the latest)."""
         return self.filter(round__is_current=True)
 
+    def current_of(self, assessment_id: int):
+        """The same, when the assessment is known: the round is looked up once for the whole query (not joined for
+        every row, as a correlated subquery per standard would)."""
+        return self.filter(
+            round_id=Subquery(ReviewRound.objects.filter(assessment_id=assessment_id, is_current=True).values("pk")[:1])
+        )
+
 
 class AssignmentQuerySet(models.QuerySet):
     def with_review_submitted(self):

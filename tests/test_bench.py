@@ -6,6 +6,6 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["bench.seed", "bench.run", "bench.urls"])
+@pytest.mark.parametrize("module", ["bench.seed", "bench.run", "bench.urls", "bench.pages_ab"])
 def test_the_benchmark_imports(module):
     importlib.import_module(module)

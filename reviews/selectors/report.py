@@ -70,7 +70,7 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     scores: dict[tuple[int, int], ScoreCell] = {
         (assignment_id, response_id): ScoreCell(score, comment)
         for assignment_id, response_id, score, comment in ReviewerScore.objects.filter(assignment__in=reviewers)
-        .current()
+        .current_of(assessment.pk)
         .values_list("assignment_id", "response_id", "score", "comment")
     }
     rows = []

@@ -45,7 +45,11 @@ class ValueScoring:
 def scoring_progress(*, assignment: Assignment) -> list[ValueScoring]:
     """Per value, in the edition's order, this reviewer's progress this round. One query of plain rows, whatever the
     size."""
-    mine = ReviewerScore.objects.filter(assignment=assignment, response=OuterRef("pk")).current().values("score")[:1]
+    mine = (
+        ReviewerScore.objects.filter(assignment=assignment, response=OuterRef("pk"))
+        .current_of(assignment.assessment_id)
+        .values("score")[:1]
+    )
     rows = (
         Response.objects.filter(assessment_id=assignment.assessment_id)
         .annotate(mine=Subquery(mine))
@@ -81,7 +85,7 @@ def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) 
         Prefetch(
             "reviewer_scores",
             queryset=ReviewerScore.objects.filter(assignment=assignment)
-            .current()
+            .current_of(assignment.assessment_id)
             .only("response_id", "score", "comment"),
             to_attr="mine_list",
         ),
@@ -94,7 +98,7 @@ def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) 
                     assignment__assessment_id=assignment.assessment_id, assignment__status__in=ACTIVE
                 )
                 .exclude(assignment=assignment)
-                .current()
+                .current_of(assignment.assessment_id)
                 .select_related("assignment__reviewer")
                 .only("response_id", "score", "comment", "assignment__reviewer__full_name")
                 .order_by("assignment__assigned_at"),

@@ -220,3 +220,10 @@ def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_le
         == EvidenceLink.objects.filter(response__assessment=previous).count()
     )
     assert Assessment.objects.filter(service=awarded.service).count() == 2
+
+
+def test_the_interim_review_is_recorded_once(awarded, administrator):
+    interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
+    with pytest.raises(PermissionDenied):
+        interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
+    assert AuditEvent.objects.filter(action="accreditation.award.interim_review_completed").count() == 1
