@@ -93,7 +93,15 @@ class Evidence(models.Model):
         ordering = ["-effective_on", "title"]
         indexes = [models.Index(fields=["service", "superseded_at", "title"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(no_personal_data=True), name="evidence_confirms_no_personal_data")
+            models.CheckConstraint(
+                condition=models.Q(no_personal_data=True), name="evidence_confirms_no_personal_data"
+            ),
+            # One current copy of a file per service: two uploads of it at once cannot both be stored.
+            models.UniqueConstraint(
+                fields=["service", "sha256"],
+                condition=models.Q(superseded_at__isnull=True) & ~models.Q(sha256=""),
+                name="evidence_file_once_per_service",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,155 +1,36 @@
-"""The evidence library: checking and storing uploads, versions, links to standards, safe downloads."""
+"""The evidence library: storing checked uploads, versions, links to standards, safe downloads."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import logging
-import re
-import zipfile
-from dataclasses import dataclass
 from typing import IO
 
-import magic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from workflow.audit import audit_log
 
-from ..models import Assessment, Evidence, EvidenceLink, Response, Service, User
-from .assessments import portfolio_lock_for_editing
+from ...models import Assessment, Evidence, EvidenceLink, Response, Service, User
+from ..assessments import portfolio_lock_for_editing
+from .checks import ALLOWED_TYPES, CheckedFile, evidence_check_file
 
 logger = logging.getLogger(__name__)
 
-# What may be uploaded, recognised from the file's content; the extension is what the download is called.
-ALLOWED_TYPES: dict[str, tuple[str, str]] = {
-    "application/pdf": ("PDF", ".pdf"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("Word document", ".docx"),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("Excel spreadsheet", ".xlsx"),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("PowerPoint presentation", ".pptx"),
-    "application/vnd.oasis.opendocument.text": ("OpenDocument text", ".odt"),
-    "application/vnd.oasis.opendocument.spreadsheet": ("OpenDocument spreadsheet", ".ods"),
-    "image/png": ("PNG image", ".png"),
-    "image/jpeg": ("JPEG image", ".jpg"),
-    "text/plain": ("plain text", ".txt"),
-    "text/csv": ("CSV", ".csv"),
-}
-ALLOWED_SUMMARY = (
-    "PDF, Word, Excel, PowerPoint, OpenDocument text or spreadsheet, PNG or JPEG images, plain text or CSV"
+STORAGE_FAILED = (
+    "We could not store the file just now because of a problem on our side. Please try again later; your text is "
+    "kept below, but choose the file again."
 )
-# Enough of the file for libmagic to tell a Word document from any other zip archive.
-SNIFF_BYTES = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    content_type: str
-    size: int
-    sha256: str
 
 
 def service_storage_used(*, service: Service) -> int:
     return Evidence.objects.filter(service=service).exclude(file="").aggregate(total=Sum("size"))["total"] or 0
-
-
-def evidence_check_file(*, service: Service, upload: UploadedFile) -> CheckedFile:
-    """Decide from its content whether a file may be stored, and say why not in words the uploader can act on."""
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError("The file is empty. Choose the file again, or check it opens on your computer.")
-    limit = settings.EVIDENCE_MAX_FILE_BYTES
-    if size > limit:
-        raise ValidationError(
-            f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} per file. "
-            "Save a smaller version (for example, compress the images or split the document) and try again."
-        )
-    used = service_storage_used(service=service)
-    if used + size > settings.EVIDENCE_MAX_SERVICE_BYTES:
-        raise ValidationError(
-            f"Your service's evidence library holds {filesizeformat(used)} of its "
-            f"{filesizeformat(settings.EVIDENCE_MAX_SERVICE_BYTES)}, so this {filesizeformat(size)} file does not fit. "
-            "Remove evidence you no longer need, or ask your programme administrator."
-        )
-    upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    content_type = magic.from_buffer(head, mime=True)
-    if content_type not in ALLOWED_TYPES:
-        raise ValidationError(
-            f"This file's content is not a type we accept (it looks like {describe_type(content_type)}), "
-            f"whatever its name says. Allowed: {ALLOWED_SUMMARY}."
-        )
-    digest = hashlib.sha256(head)
-    for chunk in iter(lambda: upload.read(64 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    _check_whole_file(upload, content_type)
-    upload.seek(0)
-    return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())
-
-
-MARKUP = re.compile(rb"<\s*/?\s*(script|html|body|iframe|svg|object|embed|meta)\b", re.IGNORECASE)
-ZIP_PARTS = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "[Content_Types].xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "[Content_Types].xml",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "[Content_Types].xml",
-    "application/vnd.oasis.opendocument.text": "mimetype",
-    "application/vnd.oasis.opendocument.spreadsheet": "mimetype",
-}
-
-
-def _check_whole_file(upload: UploadedFile, content_type: str) -> None:
-    """libmagic judges by the start of a file; text and Office files are checked all the way through."""
-    if content_type in ("text/plain", "text/csv"):
-        content = upload.read()
-        if b"\x00" in content or MARKUP.search(content):
-            raise ValidationError(
-                "This file starts as plain text but contains something else further on (program code or web "
-                f"markup). Allowed: {ALLOWED_SUMMARY}."
-            )
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                content.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ValidationError(
-                    "This text file is not in a character encoding we can read. Save it as UTF-8 and try again."
-                ) from None
-    elif content_type in ZIP_PARTS:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                broken = archive.testzip()
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
-            broken, names = "archive", []
-        if broken is not None or ZIP_PARTS[content_type] not in names:
-            raise ValidationError(
-                f"This {ALLOWED_TYPES[content_type][0]} is damaged or incomplete. Open it, save it again and retry."
-            )
-
-
-def describe_type(content_type: str) -> str:
-    known = {
-        "text/html": "a web page",
-        "image/svg+xml": "an SVG drawing",
-        "application/zip": "a zip archive",
-        "application/x-dosexec": "a Windows program",
-        "application/x-executable": "a program",
-        "application/x-msdownload": "a Windows program",
-        "application/gzip": "a compressed archive",
-        "application/x-7z-compressed": "a compressed archive",
-        "application/x-rar": "a compressed archive",
-        "application/msword": "an old-style Word document (.doc): save it as .docx or PDF",
-        "application/vnd.ms-excel": "an old-style Excel file (.xls): save it as .xlsx or CSV",
-        "image/gif": "a GIF image: save it as PNG",
-        "image/heic": "an iPhone photo (HEIC): save it as JPEG",
-    }
-    return known.get(content_type, content_type)
 
 
 def download_name(evidence: Evidence) -> str:
@@ -163,20 +44,39 @@ def download_name(evidence: Evidence) -> str:
     return name
 
 
-def _store(evidence: Evidence, upload: UploadedFile | None, service: Service) -> None:
-    if upload is None:
-        return
-    checked = evidence_check_file(service=service, upload=upload)
-    if evidence.previous_version_id is None:
-        duplicate = Evidence.objects.filter(service=service, sha256=checked.sha256, superseded_at__isnull=True).first()
-        if duplicate is not None:
-            raise ValidationError(
-                f"This file is already in your library as “{duplicate.title}”. Link that item to the standard instead "
-                "of uploading it again."
-            )
+def _check_space_and_duplicates(*, service: Service, checked: CheckedFile) -> None:
+    """Run with the service's row locked, so two uploads at once cannot both fit in the last of the space or both
+    be the first copy of a file."""
+    duplicate = (
+        Evidence.objects.filter(service=service, sha256=checked.sha256, superseded_at__isnull=True)
+        .exclude(file="")
+        .first()
+    )
+    if duplicate is not None:
+        raise ValidationError(
+            f"This file is already in your library as “{duplicate.title}”. Link that item to the standard instead "
+            "of uploading it again."
+        )
+    used = service_storage_used(service=service)
+    if used + checked.size > settings.EVIDENCE_MAX_SERVICE_BYTES:
+        raise ValidationError(
+            f"Your service's evidence library holds {filesizeformat(used)} of its "
+            f"{filesizeformat(settings.EVIDENCE_MAX_SERVICE_BYTES)}, so this {filesizeformat(checked.size)} file does "
+            "not fit. Remove evidence you no longer need, or ask your programme administrator."
+        )
+
+
+def _write(evidence: Evidence, upload: UploadedFile, checked: CheckedFile) -> None:
+    # A name that sanitises to nothing ("..") is kept as "file"; the download is named from the content type anyway.
     evidence.original_name = (upload.name or "file")[-255:]
     evidence.size, evidence.content_type, evidence.sha256 = checked.size, checked.content_type, checked.sha256
-    evidence.file.save("upload", upload, save=False)
+    try:
+        evidence.file.save("upload", upload, save=False)
+    except Exception:
+        # Any storage backend's failure (a full or read-only disk, an object store that is down): the person keeps
+        # the form and is told to try later; the details go to the log for whoever runs the service.
+        logger.exception("Evidence for service %s could not be written to storage.", evidence.service_id)
+        raise ValidationError(STORAGE_FAILED, code="storage_failed") from None
 
 
 def _discard(evidence: Evidence) -> None:
@@ -228,16 +128,16 @@ def evidence_create(
     if owner.pk not in set(service.memberships.values_list("user_id", flat=True)):
         raise ValidationError({"owner": "The owner must be on the service's team."})
     evidence.full_clean(exclude=["file", "previous_version", "lineage"])
+    # The content checks cost CPU, so they run before any lock is taken.
+    checked = evidence_check_file(upload=upload) if upload is not None else None
     try:
         with transaction.atomic():
-            if (
-                _previous is not None
-                and not Evidence.objects.select_for_update()
-                .filter(pk=_previous.pk, superseded_at__isnull=True)
-                .exists()
-            ):
-                raise ValidationError("A newer version of this evidence has already been added.")
-            _store(evidence, upload, service)
+            Service.objects.select_for_update().filter(pk=service.pk).first()
+            if _previous is not None:
+                _supersede_first(previous=_previous)
+            if checked is not None:
+                _check_space_and_duplicates(service=service, checked=checked)
+                _write(evidence, upload, checked)
             evidence.save()
             audit_log(
                 actor=by,
@@ -249,20 +149,31 @@ def evidence_create(
             if link_to is not None:
                 evidence_link(response=link_to, evidence=evidence, by=by)
             if _previous is not None:
-                _supersede(previous=_previous, current=evidence, by=by)
+                _move_links(previous=_previous, current=evidence, by=by)
+    except IntegrityError:
+        # Another path (the admin, a script) stored the same file meanwhile: the database constraint caught it.
+        _discard(evidence)
+        duplicate = Evidence.objects.filter(service=service, sha256=evidence.sha256, superseded_at__isnull=True).first()
+        raise ValidationError(
+            f"This file is already in your library as “{duplicate.title if duplicate else 'another item'}”. "
+            "Link that item to the standard instead of uploading it again."
+        ) from None
     except BaseException:
         _discard(evidence)
         raise
     return evidence
 
 
-def _supersede(*, previous: Evidence, current: Evidence, by: User) -> None:
-    """Mark the old version superseded; links in portfolios still being edited move to the new version.
-
-    Links in submitted portfolios stay on the version that was submitted: reviewers judge what they were sent."""
+def _supersede_first(*, previous: Evidence) -> None:
+    """Mark the old version superseded before the new one is saved: only one current item may hold a file."""
     updated = Evidence.objects.filter(pk=previous.pk, superseded_at__isnull=True).update(superseded_at=timezone.now())
     if not updated:
         raise ValidationError("A newer version of this evidence has already been added.")
+
+
+def _move_links(*, previous: Evidence, current: Evidence, by: User) -> None:
+    """Links in portfolios still being edited move to the new version. Links in submitted portfolios stay on the
+    version that was submitted: reviewers judge what they were sent."""
     editable_links = EvidenceLink.objects.filter(
         evidence=previous, response__assessment__status__in=Assessment.EDITABLE_STATES
     )

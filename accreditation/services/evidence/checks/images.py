@@ -1,0 +1,70 @@
+"""PNG and JPEG: the picture must end where its format says, with no web markup inside."""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+from .base import ALLOWED_TYPES, PNG_MAX_CHUNKS, refuse
+from .text import BINARY_MARKUP
+
+JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def _image_tail_refusal(label: str) -> ValidationError:
+    return refuse(
+        f"This {label} has other data hidden in or after the picture (it may be two files in one). Open it and save "
+        "it again (or take a screenshot), and try again."
+    )
+
+
+def _jpeg_end(data: bytes) -> int:
+    """Where the image ends (after its EOI marker): segments are skipped by their length, and the compressed data
+    after each start-of-scan is searched for the next marker."""
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return -1
+        marker = data[position + 1]
+        if marker == 0xD9:
+            return position + 2
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 1 if marker == 0xFF else 2
+            continue
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        position += 2 + length
+        if marker == 0xDA:
+            found = JPEG_MARKER.search(data, position)
+            if found is None:
+                return -1
+            position = found.start()
+    return -1
+
+
+def _png_end(data: bytes) -> int:
+    position = 8
+    for _ in range(PNG_MAX_CHUNKS):
+        if position + 8 > len(data):
+            return -1
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        position += 12 + length
+        if kind == b"IEND":
+            return position
+    return -1
+
+
+def check_image(upload: UploadedFile, content_type: str) -> None:
+    data = upload.read()
+    label = ALLOWED_TYPES[content_type][0]
+    end = _png_end(data) if content_type == "image/png" else _jpeg_end(data)
+    if end < 0:
+        raise refuse(f"This {label} is damaged or incomplete. Open it, save it again and retry.")
+    tail = data[end:]
+    # Phones store further pictures (depth maps, previews) after the first one; anything else is refused.
+    if tail.strip(b"\x00") and not (content_type == "image/jpeg" and tail.startswith(b"\xff\xd8")):
+        raise _image_tail_refusal(label)
+    if BINARY_MARKUP.search(data):
+        raise _image_tail_refusal(label)
