@@ -103,8 +103,22 @@ class LinkEvidenceForm(forms.Form):
         self.fields["evidence"].label_from_instance = lambda item: f"{item.title} ({item.effective_on:%-d %b %Y})"
 
 
+class OfferedChoicesField(forms.ModelMultipleChoiceField):
+    """Values are checked against the choices offered before the database sees them: a 26-digit id is simply not
+    one of them (the database would overflow on it)."""
+
+    def _check_values(self, value):
+        offered = {str(key) for key, _ in self.choices}
+        for item in value:
+            if str(item) not in offered:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
 class EvidenceLinksForm(forms.Form):
-    responses = forms.ModelMultipleChoiceField(
+    responses = OfferedChoicesField(
         label="Standards this evidence supports",
         queryset=Response.objects.none(),
         widget=forms.CheckboxSelectMultiple,

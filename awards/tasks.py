@@ -10,6 +10,13 @@ from django.core.files.base import ContentFile
 from django.tasks import task
 from django.utils import timezone
 
+from accreditation.services.evidence.storage import (
+    ORPHAN_MIN_AGE,
+    ExpectedFile,
+    StorageReport,
+    evidence_expected_files,
+)
+from accreditation.services.evidence.storage import storage_check as run_storage_check
 from workflow.engine import transition
 
 from . import pdf
@@ -58,3 +65,35 @@ def render_award_report(report_id: int, state: str = R.QUEUED) -> str:
         )
         return "failed"
     return "ready"
+
+
+def storage_expected_files() -> list[ExpectedFile]:
+    """Every row that refers to a file in the evidence storage: evidence, and award reports, which live there too."""
+    reports = AwardReport.objects.exclude(file="").values_list("pk", "file", "size", "sha256")
+    return evidence_expected_files() + [
+        ExpectedFile(name, size, sha256, f"award report {pk}") for pk, name, size, sha256 in reports
+    ]
+
+
+STORAGE_FOLDERS = ["evidence", "reports"]
+
+
+@task
+def storage_check(verify_hashes: bool = False) -> dict:
+    """The scheduled storage check, with orphans quarantined. Safe to run in two workers at once: the second finds
+    the check already running and returns at once. Hashes are left to `manage.py storage_check` by default, because
+    reading every file each time costs a lot of disk time on a large library."""
+    report = storage_check_run(fix=True, verify_hashes=verify_hashes)
+    return {
+        "skipped": report.skipped,
+        "files": report.checked_files,
+        "orphans": len(report.orphans),
+        "quarantined": len(report.quarantined),
+        "missing": len(report.missing),
+    }
+
+
+def storage_check_run(*, fix: bool, verify_hashes: bool = True, min_age=ORPHAN_MIN_AGE) -> StorageReport:
+    return run_storage_check(
+        folders=STORAGE_FOLDERS, expected=storage_expected_files, fix=fix, min_age=min_age, verify_hashes=verify_hashes
+    )

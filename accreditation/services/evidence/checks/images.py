@@ -25,7 +25,7 @@ def _jpeg_end(data: bytes) -> int:
     """Where the image ends (after its EOI marker): segments are skipped by their length, and the compressed data
     after each start-of-scan is searched for the next marker."""
     position = 2
-    while position + 4 <= len(data):
+    while position + 2 <= len(data):
         if data[position] != 0xFF:
             return -1
         marker = data[position + 1]
@@ -34,6 +34,8 @@ def _jpeg_end(data: bytes) -> int:
         if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
             position += 1 if marker == 0xFF else 2
             continue
+        if position + 4 > len(data):
+            return -1
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         position += 2 + length
         if marker == 0xDA:
