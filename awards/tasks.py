@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 
@@ -79,11 +80,13 @@ STORAGE_FOLDERS = ["evidence", "reports"]
 
 
 @task
-def storage_check(verify_hashes: bool = False) -> dict:
+def storage_check(verify_hashes: bool = False, min_age_seconds: int = int(ORPHAN_MIN_AGE.total_seconds())) -> dict:
     """The scheduled storage check, with orphans quarantined. Safe to run in two workers at once: the second finds
     the check already running and returns at once. Hashes are left to `manage.py storage_check` by default, because
     reading every file each time costs a lot of disk time on a large library."""
-    report = storage_check_run(fix=True, verify_hashes=verify_hashes)
+    report = storage_check_run(
+        fix=True, verify_hashes=verify_hashes, min_age=datetime.timedelta(seconds=min_age_seconds)
+    )
     return {
         "skipped": report.skipped,
         "files": report.checked_files,
