@@ -144,7 +144,7 @@ def zip_bomb(extension: str, *, entry_bytes: int = 64 * 1024 * 1024, copies: int
             for _ in range(entry_bytes // len(chunk)):
                 entry.write(chunk)
         bomb = archive.getinfo(body)
-        for number in range(1, copies):
+        for _ in range(1, copies):
             twin = zipfile.ZipInfo(body, date_time=bomb.date_time)
             twin.compress_type, twin.CRC = bomb.compress_type, bomb.CRC
             twin.compress_size, twin.file_size, twin.header_offset = (

@@ -29,7 +29,11 @@ class CheckedFile:
 def describe_size_over(size: int, limit: int) -> str:
     """One byte over a 20 MB limit reads "20.0 MB" both times; say it is just over instead."""
     if filesizeformat(size) == filesizeformat(limit):
-        return f"The file is just over the limit of {filesizeformat(limit)} per file (by {size - limit:,} bytes)."
+        over = size - limit
+        return (
+            f"The file is just over the limit of {filesizeformat(limit)} per file "
+            f"(by {over:,} byte{'s' if over != 1 else ''})."
+        )
     return f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} per file."
 
 
@@ -53,7 +57,7 @@ def evidence_check_file(*, upload: UploadedFile) -> CheckedFile:
     if content_type not in ALLOWED_TYPES:
         raise refuse(
             f"This file's content is not a type we accept (it looks like {describe_type(content_type)}), "
-            f"whatever its name says. Allowed: {ALLOWED_SUMMARY}."
+            f"whatever its name says. Allowed: {ALLOWED_SUMMARY}. Save it as one of these and try again."
         )
     digest = hashlib.sha256(head)
     for chunk in iter(lambda: upload.read(64 * 1024), b""):
