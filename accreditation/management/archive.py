@@ -1,8 +1,9 @@
 """The backup archive shared by `manage.py backup` and `manage.py restore`.
 
 One gzipped tar file holding:
-- `database.json`: every table that matters, as Django's dumpdata writes it (foreign keys to content types and users
-  by natural key, so the archive loads into a database whose automatic rows were numbered differently);
+- `database.json`: every table that matters, in Django's JSON serialisation (foreign keys to content types and users
+  by natural key, so the archive loads into a database whose automatic rows were numbered differently; times to the
+  microsecond, where dumpdata would cut them to milliseconds and change what the audit trail recorded);
 - `files/<model>/<field>/<name>`: each file a row points to (evidence, award reports), read through its storage, so
   an object store works as well as a folder;
 - `manifest.json`: the SHA-256 and size of every other member, the row counts, and what was missing at backup time.
@@ -14,15 +15,20 @@ plain INSERT keeping its id, which the append-only audit table requires.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
 import tarfile
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
 from django.apps import apps
-from django.db import models
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, router
 
 FORMAT = 1
 DATABASE_MEMBER = "database.json"
@@ -71,6 +77,43 @@ def file_refs(using: str) -> list[FileRef]:
         names = model._default_manager.using(using).exclude(**{field.name: ""}).values_list(field.name, flat=True)
         refs |= {FileRef(model._meta.label_lower, field.name, name) for name in names.iterator() if name}
     return sorted(refs, key=lambda ref: ref.member)
+
+
+class PreciseEncoder(DjangoJSONEncoder):
+    """Django's encoder, but keeping microseconds: a restored row must equal the one backed up."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """The models the archive holds, each after those its natural keys refer to (as dumpdata orders them)."""
+    excluded_apps = {label for label in EXCLUDED if "." not in label}
+    excluded_models = {label for label in EXCLUDED if "." in label}
+    app_list = {config: None for config in apps.get_app_configs() if config.label not in excluded_apps}
+    return [
+        model
+        for model in serializers.sort_dependencies(app_list.items(), allow_cycles=True)
+        if model._meta.label_lower not in excluded_models and not model._meta.proxy and model._meta.managed
+    ]
+
+
+def dump_database(stream: IO[str], using: str) -> Counter:
+    """Every row of every backed-up model, as JSON, into `stream`; returns how many rows of each model."""
+    counts: Counter = Counter()
+
+    def rows() -> Iterator[models.Model]:
+        for model in backed_up_models():
+            if not router.allow_migrate_model(using, model):
+                continue
+            for row in model._base_manager.using(using).order_by(model._meta.pk.name).iterator():
+                counts[model._meta.label_lower] += 1
+                yield row
+
+    serializers.serialize("json", rows(), stream=stream, use_natural_foreign_keys=True, cls=PreciseEncoder)
+    return counts
 
 
 class HashingReader(io.RawIOBase):

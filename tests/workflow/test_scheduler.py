@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from workflow.models import ScheduledRun, WorkerHeartbeat
-from workflow.scheduler import enqueue_due, heartbeat, heartbeat_age, slot_start, tick
+from workflow.scheduler import enqueue_due, heartbeat_age, slot_start, tick
 from workflow.tasks import tidy_up
 
 DAILY = {"workflow.tasks.tidy_up": 24 * 60 * 60}
@@ -124,18 +124,18 @@ def test_two_workers_ticking_at_the_same_moment_enqueue_a_job_once(database_task
     settings.PERIODIC_TASKS = {"workflow.tasks.tidy_up": 300}
     rounds, workers = 10, 4
     claimed: list[list[str]] = []
+
+    def worker(name: str, barrier: threading.Barrier) -> None:
+        try:
+            barrier.wait()  # all at the same moment, each on its own connection
+            claimed.append(tick(worker_id=name))
+        finally:
+            connections.close_all()
+
     with time_machine.travel(at("2026-11-23T09:00:00+00:00"), tick=False) as clock:
         for _ in range(rounds):
             barrier = threading.Barrier(workers)
-
-            def worker(name: str) -> None:
-                try:
-                    barrier.wait()
-                    claimed.append(tick(worker_id=name))
-                finally:
-                    connections.close_all()
-
-            threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(workers)]
+            threads = [threading.Thread(target=worker, args=(f"w{n}", barrier)) for n in range(workers)]
             for thread in threads:
                 thread.start()
             for thread in threads:

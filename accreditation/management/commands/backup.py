@@ -1,24 +1,22 @@
 """`manage.py backup ARCHIVE`: the database and every evidence and report file, in one archive with their hashes."""
 
-import json
 import os
 import tarfile
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from ..archive import (
     DATABASE_MEMBER,
-    EXCLUDED,
     FORMAT,
     MANIFEST_MEMBER,
     add_bytes,
     add_stream,
+    dump_database,
     file_refs,
     manifest_json,
     sha256_of,
@@ -56,24 +54,19 @@ class Command(BaseCommand):
             )
 
     def write(self, partial: Path, database: str) -> tuple[Counter, list[dict], list[dict]]:
+        connection = connections[database]
+        # Inside a transaction already (a test, a caller's atomic block) the snapshot is whatever that one gives.
+        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
         with tempfile.TemporaryDirectory() as scratch, transaction.atomic(using=database):
-            connection = connections[database]
-            if connection.vendor == "postgresql":
+            if snapshot:
                 # Every table read from one snapshot, so rows written during the backup cannot break references.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             dump = Path(scratch) / DATABASE_MEMBER
-            call_command(
-                "dumpdata",
-                exclude=EXCLUDED,
-                natural_foreign=True,
-                database=database,
-                output=str(dump),
-                verbosity=0,
-            )
+            with dump.open("w", encoding="utf-8") as stream:
+                counts = dump_database(stream, database)
             with dump.open("rb") as handle:
                 database_sha256, database_size = sha256_of(handle)
-            counts = Counter(row["model"] for row in json.loads(dump.read_text(encoding="utf-8")))
             files, missing = [], []
             with tarfile.open(partial, "w:gz") as tar:
                 tar.add(dump, arcname=DATABASE_MEMBER)
