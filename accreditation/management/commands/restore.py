@@ -60,8 +60,8 @@ class Command(BaseCommand):
         counts = manifest["database"]["counts"]
         if not into_non_empty and (occupied := self.occupied(database, counts)):
             raise CommandError(
-                "The database already holds data (" + ", ".join(occupied) + "). Restore into an empty database, "
-                "or add --into-non-empty if you mean to add the archive's rows to it."
+                f"The database already holds data ({len(occupied)} tables, e.g. {', '.join(occupied[:3])}). Restore "
+                "into an empty database, or add --into-non-empty if you mean to add the archive's rows to it."
             )
         with transaction.atomic(using=database):
             inserted = self.insert_rows(tar, database)
