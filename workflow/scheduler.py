@@ -50,11 +50,12 @@ def enqueue_due(*, worker_id: str = "") -> list[str]:
     now = timezone.now()
     enqueued = []
     for task_path, interval in settings.PERIODIC_TASKS.items():
+        slot = slot_start(now, interval)
+        if ScheduledRun.objects.filter(task_path=task_path, slot_start=slot).exists():
+            continue  # the usual case, answered without an insert that fails (and an error line in PostgreSQL's log)
         try:
             with transaction.atomic():
-                ScheduledRun.objects.create(
-                    task_path=task_path, slot_start=slot_start(now, interval), worker_id=worker_id
-                )
+                ScheduledRun.objects.create(task_path=task_path, slot_start=slot, worker_id=worker_id)
                 enqueue_on_commit(task_path)
         except IntegrityError:
             continue  # another worker has this slot

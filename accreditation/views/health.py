@@ -88,7 +88,6 @@ def readyz(request):
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         checks[name] = result
     failed = [name for name, result in checks.items() if not result["ok"]]
-    return JsonResponse(
-        {"status": "failing" if failed else "ok", "failed": failed, "checks": checks},
-        status=503 if failed else 200,
-    )
+    response = JsonResponse({"status": "failing" if failed else "ok", "failed": failed, "checks": checks})
+    response.status_code = 503 if failed else 200
+    return response
