@@ -6,6 +6,6 @@ class AccreditationConfig(AppConfig):
     verbose_name = "People, services and portfolios"
 
     def ready(self) -> None:
-        from . import workflows
+        from . import checks, workflows  # noqa: F401  (checks registers the deployment checks)
 
         workflows.register()

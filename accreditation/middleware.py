@@ -2,6 +2,8 @@
 
 import logging
 
+from workflow.http import client_ip
+
 logger = logging.getLogger("accreditation.security")
 
 
@@ -20,6 +22,6 @@ class DeniedAccessLogMiddleware:
                 request.path,
                 response.status_code,
                 getattr(request.user, "pk", None),
-                request.META.get("REMOTE_ADDR", "?"),
+                client_ip(request) or "?",
             )
         return response

@@ -7,7 +7,7 @@ from awards.urls import award_patterns, public_patterns
 
 from . import converters  # noqa: F401  (registers <code:…>)
 from .forms import SignInForm
-from .views import evidence, home, portfolio, services
+from .views import evidence, health, home, portfolio, services
 
 admin.site.site_header = f"{settings.PROGRAMME_NAME} administration"
 admin.site.site_title = settings.PROGRAMME_NAME
@@ -80,4 +80,6 @@ urlpatterns = [
     path("awards/", include(award_patterns)),
     path("", include(public_patterns)),
     path("admin/", admin.site.urls),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
 ]

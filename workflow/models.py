@@ -48,3 +48,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's last sign of life: one row per running worker, rewritten every few seconds."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """A periodic job enqueued for one slot. The unique pair is what lets many workers share one clock: only the
+    worker whose insert succeeds enqueues the job."""
+
+    task_path = models.CharField(max_length=200)
+    slot_start = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    worker_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task_path", "slot_start"], name="one_run_per_slot")]
+        ordering = ["-slot_start", "task_path"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} for {self.slot_start:%Y-%m-%d %H:%M}"

@@ -250,3 +250,27 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Running it for real (README): several processes on one database share a cache, see the real client behind the
+# load balancer, and one task-worker command also runs the periodic jobs.
+# A cache every process shares, so limits add up across them: a table in the database (created after every migrate)
+# unless REDIS_URL names a Redis or Valkey server.
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+# How many proxies (load balancer, CDN) stand in front of the app and append to X-Forwarded-For; 0: none, and the
+# header is ignored. Too high a number lets a client choose its own address; too low sees the proxy's.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+AXES_CLIENT_IP_CALLABLE = "workflow.http.client_ip"
+# Failed sign-ins are counted in the database (a row per account and address, incremented in the row under a lock),
+# which every process shares already; the cache handler would count no better and lose them on a cache flush.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Jobs the task worker enqueues on a clock: dotted task path → every so many seconds. Each runs once per slot however
+# many workers run (slots start at whole multiples of the interval since 1970, so a daily job runs after midnight UTC).
+PERIODIC_TASKS = {
+    "workflow.tasks.tidy_up": 24 * 60 * 60,
+}
+# The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)

@@ -34,3 +34,5 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Load balancers probe the health URLs over plain HTTP, inside the network: answer rather than redirect them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]

@@ -15,3 +15,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Login throttling is tested on its own, with AXES_ENABLED switched on.
 AXES_ENABLED = False
+# Each test process keeps its own cache; the shared one is tested where it matters.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from accreditation.models import Service
+from workflow.http import client_ip
 
 from ..selectors import award_by_code, register_awards
 
@@ -34,13 +35,9 @@ def register(request):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _too_many_checks(request) -> bool:
     """A small fixed-window limit per address, so verification codes cannot be guessed by brute force."""
-    key = f"verify:{_client_address(request)}"
+    key = f"verify:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)
