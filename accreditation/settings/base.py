@@ -270,6 +270,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # many workers run (slots start at whole multiples of the interval since 1970, so a daily job runs after midnight UTC).
 PERIODIC_TASKS = {
     "workflow.tasks.tidy_up": 24 * 60 * 60,
+    # Orphan evidence/report files (a crash between writing a file and committing its row) go to quarantine; sizes
+    # only, as reading every file hourly would cost a large library its disk time (manage.py storage_check hashes).
+    "awards.tasks.storage_check": 60 * 60,
 }
 # The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
