@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from workflow.admin import AuditedDeleteMixin
 from workflow.audit import audit_log
 
 from .models import Assessment, Evidence, Organisation, Response, Service, ServiceMembership, User
@@ -33,7 +34,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ObjectPermissionsModelAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["full_name"]
@@ -101,7 +102,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ObjectPermissionsModelAdmin):
+class OrganisationAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     list_display = ["name", "kind", "service_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -126,6 +127,7 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        self.audit_inline_deletions(request, formset)
         services = formset.save()
         for service in services:
             audit_log(actor=request.user, action="accreditation.service.changed_in_organisation", target=service)
@@ -140,7 +142,7 @@ class ServiceMembershipInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(ObjectPermissionsModelAdmin):
+class ServiceAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     list_display = ["name", "organisation", "setting_type", "region", "joined_on", "portfolio_due_on"]
     list_filter = ["setting_type", "region", "organisation"]
     list_select_related = ["organisation"]

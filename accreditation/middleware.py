@@ -1,6 +1,13 @@
-"""Record refused requests, so that someone probing for other services' pages shows up in the log."""
+"""Record refused requests, so that someone probing for other services' pages shows up in the log; and clean what
+every request brings before a view reads it."""
 
 import logging
+import re
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import QueryDict
+from django.shortcuts import render
 
 from workflow.http import client_ip
 
@@ -25,3 +32,47 @@ class DeniedAccessLogMiddleware:
                 client_ip(request) or "?",
             )
         return response
+
+
+# C0 control characters but tab, line feed and carriage return: PostgreSQL refuses NUL in text, and none of the others
+# is anything a person types. Removed from every query string and form before any view or form sees them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_control_characters(query: QueryDict) -> QueryDict:
+    if not any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values)
+        for key, values in query.lists()
+    ):
+        return query
+    cleaned = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        cleaned.setlist(CONTROL_CHARACTERS.sub("", key), [CONTROL_CHARACTERS.sub("", value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class RequestHygieneMiddleware:
+    """Every query string and form arrives without control characters, and a form too large to read gets a page that
+    says so (the typed text is still in the page the person came from) instead of Django's bare 400.
+
+    It reads the form before any view, as CsrfViewMiddleware does for every form it protects: a view that needs its
+    own upload handlers must set them in FILE_UPLOAD_HANDLERS, not on the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _without_control_characters(request.GET)
+        if request.method == "POST":
+            try:
+                request.POST = _without_control_characters(request.POST)
+            except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as error:
+                logger.warning("Refused an oversized form on %s: %s", request.path, error)
+                return render(
+                    request,
+                    "413.html",
+                    {"limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024},
+                    status=413,
+                )
+        return self.get_response(request)

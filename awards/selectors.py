@@ -44,6 +44,9 @@ def register_awards(*, query: str = "", setting: str = "", region: str = "", tod
 
 
 def award_by_code(*, code: str):
+    """The award with this verification code, or None; a code that cannot be one is not looked up."""
+    if not code.isascii() or not code.isalnum() or len(code) > Award._meta.get_field("verification_code").max_length:
+        return None
     return (
         Award.objects.select_related("service__organisation", "assessment__edition")
         .filter(verification_code=code)

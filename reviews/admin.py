@@ -2,13 +2,14 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from accreditation.admin import ReadOnlyAdmin
+from workflow.admin import AuditedDeleteMixin
 from workflow.audit import audit_log
 
 from .models import Assignment, Conflict, ReviewReport, ReviewRound, ScoreChange, Visit
 
 
 @admin.register(Conflict)
-class ConflictAdmin(ObjectPermissionsModelAdmin):
+class ConflictAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     """Conflicts of interest declared ahead of any assignment; assignment refuses them everywhere."""
 
     list_display = ["reviewer", "organisation", "service", "declared_at"]

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from workflow.admin import AuditedDeleteMixin
+
 from .models import AwardRule, Edition, Standard, Value
 from .services import edition_transition
 
@@ -46,7 +48,7 @@ def _transition_action(to, label):
 
 
 @admin.register(Edition)
-class EditionAdmin(ObjectPermissionsModelAdmin):
+class EditionAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     list_display = ["code", "title", "status", "published_on"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
@@ -59,7 +61,7 @@ class EditionAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(ObjectPermissionsModelAdmin):
+class ValueAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     list_display = ["code", "name", "edition", "order"]
     list_filter = ["edition"]
     list_select_related = ["edition"]
@@ -67,7 +69,7 @@ class ValueAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Standard)
-class StandardAdmin(ObjectPermissionsModelAdmin):
+class StandardAdmin(AuditedDeleteMixin, ObjectPermissionsModelAdmin):
     list_display = ["code", "title", "type", "value", "edition"]
     list_filter = ["edition", "type", "value__code"]
     list_select_related = ["edition", "value"]

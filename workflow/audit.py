@@ -1,4 +1,4 @@
-"""The append-only audit trail: every state change in the app writes one event here."""
+"""The append-only audit trail: every state change in the app writes one event here, chained to the one before."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ def audit_log(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit trail. `actor` is None when the system acted (a loader, a scheduled job)."""
+    """Append one event to the audit trail, chained to the one before (see workflow.models). `actor` is None when the
+    system acted (a loader, a scheduled job)."""
+    person = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person,
+        actor_repr=str(person)[:300] if person is not None else "",
         action=action,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),

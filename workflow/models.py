@@ -1,9 +1,50 @@
-"""The append-only audit trail, written by the transition mechanism and by every service that changes data."""
+"""The append-only audit trail, written by the transition mechanism and by every service that changes data.
+
+Each event carries a SHA-256 hash of its own fields and of the previous event's hash, in the order of their ids, so
+that changing, removing or inserting an event by hand breaks the chain (`manage.py audit_verify` finds where). On
+PostgreSQL a trigger also refuses UPDATE and DELETE on the table (migration 0003)."""
+
+import datetime
+import hashlib
+import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
+
+# Any fixed 64-bit number: the PostgreSQL advisory lock that serialises appending to the chain.
+CHAIN_LOCK_KEY = 0x6175646974  # "audit"
+
+# The fields a hash covers, in this order. Changing the list changes every hash: it is part of the stored format.
+HASHED_FIELDS = (
+    "created_at",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "target_type_id",
+    "target_id",
+    "target_repr",
+    "from_state",
+    "to_state",
+    "note",
+    "data",
+)
+
+
+def chain_hash(values: dict[str, Any], previous_hash: str) -> str:
+    """The hash of one event: its fields in a canonical JSON form (sorted keys, UTC time to the microsecond, `data` as
+    the database gives it back) joined to the previous event's hash. A plain function of plain values, so that the
+    data migration and `audit_verify` compute exactly what `AuditEvent.save` computed."""
+    created_at = values["created_at"]
+    if isinstance(created_at, datetime.datetime):
+        created_at = created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    canonical = {name: values[name] for name in HASHED_FIELDS} | {"created_at": created_at}
+    # JSON round trip: tuples become lists and keys strings, as they do once stored in a JSON column.
+    canonical["data"] = json.loads(json.dumps(canonical["data"] or {}))
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{previous_hash}\n{text}".encode()).hexdigest()
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -13,14 +54,25 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Audit events are append-only.")
 
+    def bulk_create(self, *args, **kwargs):
+        raise TypeError("Audit events are chained one by one: use workflow.audit.audit_log.")
+
 
 class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, and from which state to which. Append-only."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint and nothing done on delete: a person who did things can still be deleted, and their
+    # events keep the id and `actor_repr` they were written with (the rows cannot change, and the hashes cover both).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    actor_repr = models.CharField("by", max_length=300, blank=True, help_text="Who acted, as they were named then.")
     action = models.CharField(max_length=100, help_text="What happened, e.g. standards.edition.published.")
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
@@ -29,6 +81,8 @@ class AuditEvent(models.Model):
     to_state = models.CharField(max_length=50, blank=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -44,7 +98,21 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # The head is read and the event written under one lock, so two writers cannot both chain to the same head.
+        # On SQLite every write transaction already holds the database's one write lock (transaction_mode IMMEDIATE).
+        with transaction.atomic(using=using, savepoint=False):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            head = AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
+            self.previous_hash = head or ""
+            self.hash = chain_hash(self.chained_values(), self.previous_hash)
+            super().save(*args, **kwargs)
+
+    def chained_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")

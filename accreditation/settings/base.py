@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accreditation.middleware.RequestHygieneMiddleware",
     "accreditation.middleware.DeniedAccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
     "axes.middleware.AxesMiddleware",
@@ -219,6 +220,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # one working day
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_SERVICE_BYTES = env_int("EVIDENCE_MAX_SERVICE_BYTES", 500 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# A form's text (files apart). The largest form with limits, the consensus page of a 45-standard edition with every
+# reason at its 3,000 characters, is 1.6 MB as a browser sends it in the widest characters (tests/accreditation/
+# test_request_hygiene.py measures it); 10 MB leaves room for editions four times that size and for the review
+# report's long texts. Over it, RequestHygieneMiddleware shows a page saying the text is still in the page before.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Awards (PRODUCT.md §2 step 9): how long they last, when the interim review falls, how long appeals stay open.
 AWARD_VALID_MONTHS = env_int("AWARD_VALID_MONTHS", 36)

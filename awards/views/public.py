@@ -1,5 +1,7 @@
 """Pages for everyone: the public register of awards and the certificate check. No personal data on either."""
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -47,11 +49,28 @@ def _too_many_checks(request) -> bool:
     return count > settings.VERIFY_RATE_PER_MINUTE
 
 
+# What the certificate prints: letters and digits (spaces and dashes between groups are dropped first).
+CODE_SHAPE = re.compile(r"[A-Z0-9]{1,32}")
+
+
 def verify_form(request):
-    code = request.GET.get("code", "").strip().upper().replace(" ", "").replace("-", "")
-    if code:
-        return redirect("public:verify", code=code[:32])
-    return render(request, "awards/public/verify_form.html")
+    typed = request.GET.get("code", "")[:100]
+    code = typed.strip().upper().replace(" ", "").replace("-", "")
+    if not code:
+        return render(request, "awards/public/verify_form.html")
+    if not CODE_SHAPE.fullmatch(code):
+        return render(
+            request,
+            "awards/public/verify_form.html",
+            {
+                "typed": typed,
+                "problem": "A verification code has only letters and digits, like ABCD EFGH 2345. Type it as it is "
+                "printed under the QR code on the certificate (the award reference, such as EE-2026-0001, is not "
+                "the code).",
+            },
+            status=400,
+        )
+    return redirect("public:verify", code=code)
 
 
 def verify(request, code):

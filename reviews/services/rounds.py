@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accreditation.models import Assessment, Response, User
+from workflow.audit import audit_log
 from workflow.engine import transition
 
-from ..models import ActionPoint, Assignment, ReviewerScore, ReviewRound
+from ..models import ActionPoint, Assignment, ReviewerScore, ReviewRound, ReviewSubmission
 from ..selectors.rounds import round_current
 from .locks import locked_assessment
 
@@ -19,15 +20,18 @@ def round_open(assessment: Assessment, by: User | None) -> ReviewRound:
     """Recorded with the move to Submitted or Resubmitted, after accreditation has frozen what the team sent (see
     reviews/workflows.py): a new round of the review. Reviewers still on the team start it from a copy of their
     scores of the round before, so they change only what the revision changes; that round's scores stay as they
-    were."""
+    were. Every reviewer's submission is thereby reset: the audit event names whose submissions of the round before
+    no longer count."""
     submission = assessment.submissions.order_by("-number").first()
     previous = round_current(assessment=assessment)
     ReviewRound.objects.filter(assessment=assessment, is_current=True).update(is_current=False)
     review_round = ReviewRound.objects.create(
         assessment=assessment, number=submission.number, submission=submission, opened_at=submission.submitted_at
     )
+    copied, reset = [], []
     if previous is not None:
-        ReviewerScore.objects.bulk_create(
+        reset = list(ReviewSubmission.objects.filter(round=previous).values_list("assignment_id", flat=True))
+        copied = ReviewerScore.objects.bulk_create(
             ReviewerScore(
                 assignment_id=score.assignment_id,
                 round=review_round,
@@ -37,6 +41,16 @@ def round_open(assessment: Assessment, by: User | None) -> ReviewRound:
             )
             for score in previous.scores.filter(assignment__status__in=Assignment.ACTIVE_STATES)
         )
+    audit_log(
+        actor=by,
+        action="reviews.round.opened",
+        target=review_round,
+        data={
+            "previous_round": previous.number if previous is not None else None,
+            "submissions_reset": reset,  # assignment ids
+            "scores_copied": len(copied),
+        },
+    )
     return review_round
 
 
