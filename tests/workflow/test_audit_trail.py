@@ -271,7 +271,7 @@ def test_resubmitting_resets_the_reviews_and_says_so(in_review, lead_reviewer, s
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_hashes_the_events_written_before_the_chain(administrator, service):
     try:
-        apps = migrate([("workflow", "0002_audit_chain")])
+        apps = migrate([("workflow", "0003_audit_chain")])
         OldEvent = apps.get_model("workflow", "AuditEvent")
         ContentType = apps.get_model("contenttypes", "ContentType")
         kind = ContentType.objects.get(app_label="accreditation", model="service")

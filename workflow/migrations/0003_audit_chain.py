@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0001_initial'),
+        ('workflow', '0002_scheduler'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("workflow", "0003_hash_existing_events")]
+    dependencies = [("workflow", "0004_hash_existing_events")]
 
     operations = [migrations.RunPython(create, drop)]

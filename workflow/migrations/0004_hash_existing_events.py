@@ -33,7 +33,7 @@ def hash_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("workflow", "0002_audit_chain"),
+        ("workflow", "0003_audit_chain"),
         ("accreditation", "0001_initial"),
     ]
 
