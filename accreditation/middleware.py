@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import QueryDict
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
 
 from workflow.http import client_ip
@@ -34,6 +35,15 @@ class DeniedAccessLogMiddleware:
         return response
 
 
+class KeepOddlyNamedFiles(MultiPartParser):
+    """Django drops a file whose name sanitises to nothing ("..", ".", "/"), and the evidence form then saw no file at
+    all: the person was told a note was added. Such a file is kept under the name "file"; evidence is stored under a
+    generated name and downloaded under one made from its content type in any case."""
+
+    def sanitize_file_name(self, file_name):
+        return super().sanitize_file_name(file_name) or "file"
+
+
 # C0 control characters but tab, line feed and carriage return: PostgreSQL refuses NUL in text, and none of the others
 # is anything a person types. Removed from every query string and form before any view or form sees them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -57,12 +67,14 @@ class RequestHygieneMiddleware:
     says so (the typed text is still in the page the person came from) instead of Django's bare 400.
 
     It reads the form before any view, as CsrfViewMiddleware does for every form it protects: a view that needs its
-    own upload handlers must set them in FILE_UPLOAD_HANDLERS, not on the request."""
+    own upload handlers or parser must set them in FILE_UPLOAD_HANDLERS or here, not on the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        # The parser must be chosen before the body is read, and this is the first thing that reads it.
+        request.multipart_parser_class = KeepOddlyNamedFiles
         request.GET = _without_control_characters(request.GET)
         if request.method == "POST":
             try:

@@ -1,6 +1,5 @@
 """The evidence library: list, add, view, link to standards, new versions, delete, and permission-checked download."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
-from django.http.multipartparser import MultiPartParser
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
 from ..models import Evidence, Response, Service
@@ -34,28 +31,6 @@ from .actions import act, attempt
 PAGE_SIZE = 25
 # Longer than any id the database holds: such a value is refused before it reaches a query (where it overflows).
 MAX_ID_DIGITS = 18
-
-
-class KeepOddlyNamedFiles(MultiPartParser):
-    """Django drops a file whose name sanitises to nothing ("..", ".", "/"), and the form then saw no file at all:
-    the person was told a note was added. Such a file is kept under the name "file"; it is stored under a
-    generated name and downloaded under one made from its content type in any case."""
-
-    def sanitize_file_name(self, file_name):
-        return super().sanitize_file_name(file_name) or "file"
-
-
-def keeps_oddly_named_files(view):
-    """The parser must be chosen before the body is read, and the CSRF check reads it: so it is checked here,
-    after the parser is set, exactly as it would have been."""
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        request.multipart_parser_class = KeepOddlyNamedFiles
-        return csrf_protect(view)(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _service(request, service_id) -> Service:
@@ -112,7 +87,6 @@ def _link_target(request, service) -> Response | None:
     return response
 
 
-@keeps_oddly_named_files
 @login_required
 def add(request, service_id):
     service = _service(request, service_id)
@@ -211,7 +185,6 @@ def set_links(request, pk):
     return redirect("evidence:detail", pk=evidence.pk)
 
 
-@keeps_oddly_named_files
 @login_required
 def new_version(request, pk):
     evidence = _evidence(request, pk)

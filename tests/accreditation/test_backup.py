@@ -17,7 +17,7 @@ from accreditation.models import Evidence
 from awards.models import AwardReport
 from workflow.models import AuditEvent
 
-from ..files import upload
+from ..files import pdf, upload
 
 
 def sha256(data: bytes) -> str:
@@ -54,7 +54,7 @@ def another_empty_database(tmp_path):
 @pytest.fixture
 def site(awarded, make_evidence, team_member):
     """A finished cycle (evidence files, an award with its PDF report) and one more upload."""
-    make_evidence(title="Staff rota", upload=upload("minutes.pdf", b"%PDF-1.4\n% rota\n" + b"x" * 5000))
+    make_evidence(title="Staff rota", upload=upload("minutes.pdf", pdf(b"<</Rota(" + b"x" * 5000 + b")>>")))
     return awarded
 
 
@@ -104,7 +104,7 @@ def test_a_backup_restored_into_an_empty_database_and_storage_serves_the_same_fi
         assert response.status_code == 200
         assert site.service.name in response.content.decode()
         # New rows carry on after the restored ones (the id sequences were moved on).
-        added = make_evidence(title="After the restore", upload=upload("minutes.pdf", b"%PDF-1.4\n% new\n"))
+        added = make_evidence(title="After the restore", upload=upload("minutes.pdf", pdf(b"<</New(after)>>")))
         assert added.pk > max(evidence)
 
         with pytest.raises(CommandError, match="already holds data"):
