@@ -1,6 +1,5 @@
 """The evidence library: list, add, view, link to standards, new versions, delete, and permission-checked download."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
