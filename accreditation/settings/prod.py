@@ -34,3 +34,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Production's STORAGES above is written out whole; the evidence store is still the one base.py chose (S3 when
+# EVIDENCE_S3_BUCKET is set).
+STORAGES["evidence"] = EVIDENCE_STORAGE  # noqa: F405
