@@ -649,6 +649,8 @@ def main() -> int:
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
+    # Ctrl-C, and SIGINT even where a shell started the script in the background with SIGINT ignored.
+    signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, interrupted)
     try:
         moto_port, port_a, port_b = free_ports(3)
