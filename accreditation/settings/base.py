@@ -167,6 +167,27 @@ STORAGES = {
 # Evidence and reports are private: this folder is never served by URL, only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 
+# Evidence files and award reports on an S3-compatible object store (AWS S3, MinIO, …) when EVIDENCE_S3_BUCKET is
+# set, so that every web node and task worker sees the same files. Credentials come from the standard AWS_*
+# variables (or the machine's role). Objects are private and the app never hands out their URLs: files leave
+# only through the permission-checked download views. A name is never reused, so nothing is overwritten.
+if EVIDENCE_S3_BUCKET := os.environ.get("EVIDENCE_S3_BUCKET", ""):
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_DEFAULT_REGION") or None,
+            "location": os.environ.get("EVIDENCE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    EVIDENCE_STORAGE = STORAGES["evidence"]
+STORAGES["evidence"] = EVIDENCE_STORAGE
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -36,3 +36,7 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Load balancers probe the health URLs over plain HTTP, inside the network: answer rather than redirect them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+
+# Production's STORAGES above is written out whole; the evidence store is still the one base.py chose (S3 when
+# EVIDENCE_S3_BUCKET is set).
+STORAGES["evidence"] = EVIDENCE_STORAGE  # noqa: F405
