@@ -18,7 +18,7 @@ from reviews.services.locks import locked_assessment
 from workflow.audit import audit_log
 from workflow.engine import check_permission, enqueue_on_commit, transition
 
-from .models import Appeal, Award, AwardReport, Condition, Decision, Outcome, PanelMember
+from .models import Appeal, Award, AwardReferenceCounter, AwardReport, Condition, Decision, Outcome, PanelMember
 from .recommendation import recommendation_for
 
 S = Assessment.Status
@@ -125,14 +125,27 @@ def decision_record(
     return decision
 
 
-def _next_reference(year: int) -> str:
+def _existing_last_number(year: int) -> int:
     prefix = f"EE-{year}-"
     numbers = [
         int(reference.removeprefix(prefix))
         for reference in Award.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
         if reference.removeprefix(prefix).isdigit()
     ]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    return max(numbers, default=0)
+
+
+def _next_reference(year: int) -> str:
+    """The year's next reference (EE-2026-0042), from the year's counter row, locked until the award commits: the
+    largest number so far plus one, read without a lock, let two decisions at the same moment take the same one. A
+    year's row starts from the awards already made in it (those made before the counter existed)."""
+    AwardReferenceCounter.objects.bulk_create(
+        [AwardReferenceCounter(year=year, last=_existing_last_number(year))], ignore_conflicts=True
+    )
+    counter = AwardReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"EE-{year}-{counter.last:04d}"
 
 
 def award_issue(*, decision: Decision, by: User) -> Award:
