@@ -289,3 +289,9 @@ class AwardReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award.reference} report v{self.version}"
+
+    @property
+    def lease_is_over(self) -> bool:
+        """Whether the worker making it has had its time (a report generating with no lease was started before
+        reports had one, so its worker is long gone)."""
+        return self.lease_expires_at is None or self.lease_expires_at <= timezone.now()

@@ -1,17 +1,28 @@
 """Races and crashes around decisions and award reports, reproduced the way they happened: real threads and a real
 task worker process against PostgreSQL."""
 
+import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accreditation.models import Assessment
 from accreditation.services.assessments import assessment_start
-from awards.models import Award
-from awards.services import PanelSeat, decision_record
+from awards.models import Award, AwardReport
+from awards.services import PanelSeat, decision_record, report_retry
+from awards.tasks import recover_stuck_reports
 from tests.conftest import PANEL
 from tests.factories import MembershipFactory, UserFactory
+from workflow.models import AuditEvent
+
+from .worker import DATABASE_BACKEND, kill_when, run_worker_until_idle, start_worker
+
+R = AwardReport.Status
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent transactions and row locks need PostgreSQL"
@@ -62,8 +73,6 @@ def test_two_services_awarded_at_the_same_moment_get_different_references(editio
     """30 attempts, each two decisions for different services at once: before, 16 of 30 ended in a 500 (duplicate
     reference; 27 of 30 when measured again). Every award now gets the next reference of its year, none twice."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.utils import timezone
-
     administrator = UserFactory(is_administrator=True)
     today = timezone.localdate()
     attempts, collisions = 30, 0
@@ -76,3 +85,88 @@ def test_two_services_awarded_at_the_same_moment_get_different_references(editio
     references = list(Award.objects.values_list("reference", flat=True))
     assert len(references) == 2 * attempts
     assert sorted(references) == [f"EE-{today.year}-{number:04d}" for number in range(1, 2 * attempts + 1)]
+
+
+def stuck_reports(administrator, media_root, count: int) -> list[AwardReport]:
+    """`count` awards, each of whose report a real task worker was making when it was killed (SIGKILL)."""
+    for _ in range(count):
+        assert not award_at_once([report_final_portfolio(administrator)], administrator, timezone.localdate())
+    reports = list(AwardReport.objects.order_by("pk"))
+    for report in reports:
+        worker = start_worker(media_root)
+        kill_when(worker, lambda report=report: AwardReport.objects.get(pk=report.pk).status == R.GENERATING)
+    return reports
+
+
+def let_the_leases_run_out() -> None:
+    """What ten minutes do: every lease is over (the test does not wait for them)."""
+    AwardReport.objects.filter(status=R.GENERATING).update(
+        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_reports_whose_worker_was_killed_while_making_them_are_recovered(edition, settings, tmp_path, client):
+    """Before: a worker killed while making a report left it generating for ever (2 of 2), its task row RUNNING, the
+    page polling, and a retry refused. Now the recovery task, run by a real worker, queues each again and the
+    reports are made; the dead worker's task rows are failed."""
+    settings.TASKS = DATABASE_BACKEND
+    media = tmp_path / "media"
+    administrator = UserFactory(is_administrator=True)
+    reports = stuck_reports(administrator, media, 2)
+    dead_rows = set(DBTaskResult.objects.running().values_list("pk", flat=True))
+    assert len(dead_rows) == 2
+    # While the lease runs, the page says it is being made and the report cannot be taken from its worker.
+    client.force_login(administrator)
+    page = client.get(reverse("awards:award", args=[reports[0].award.reference])).content.decode()
+    assert "Being made" in page and 'hx-trigger="every 2s"' in page
+    with pytest.raises(ValidationError, match="still being made"):
+        report_retry(report=reports[0], by=administrator)
+
+    let_the_leases_run_out()
+    page = client.get(reverse("awards:award", args=[reports[0].award.reference])).content.decode()
+    assert "This is taking longer than it should" in page and "You can also try again now" in page
+    assert "hx-trigger" not in page and "Try again" in page
+
+    recover_stuck_reports.enqueue()
+    run_worker_until_idle(media)
+    stuck = AwardReport.objects.filter(status=R.GENERATING).count()
+    print(f"\nstuck reports after: {stuck}/{len(reports)}")
+    assert stuck == 0
+    assert set(AwardReport.objects.values_list("status", flat=True)) == {R.READY}
+    for report in AwardReport.objects.all():
+        assert report.file and report.attempts == 2 and report.lease_expires_at is None
+    for row in DBTaskResult.objects.filter(pk__in=dead_rows):
+        assert row.status == "FAILED" and row.exception_class_path == "awards.tasks.WorkerStopped"
+    assert not DBTaskResult.objects.running().exists()
+    assert AuditEvent.objects.filter(action="accreditation.award_report.requeued", actor=None).count() == 2
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_recoveries_at_once_recover_each_report_once(edition, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    administrator = UserFactory(is_administrator=True)
+    for _ in range(6):
+        assert not award_at_once([report_final_portfolio(administrator)], administrator, timezone.localdate())
+    AwardReport.objects.update(status=R.GENERATING, attempts=1)
+    let_the_leases_run_out()
+    start = threading.Barrier(2)
+    results = []
+
+    def recover():
+        try:
+            start.wait(timeout=10)
+            results.append(recover_stuck_reports.call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recover) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2
+    assert set(AwardReport.objects.values_list("status", flat=True)) == {R.QUEUED}
+    assert AuditEvent.objects.filter(action="accreditation.award_report.requeued").count() == 6
