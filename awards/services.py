@@ -93,7 +93,7 @@ def decision_record(
     panel: list[PanelSeat],
     override_reason: str = "",
     conditions: list[ConditionDraft] | None = None,
-    latest_seen_id: int | None | object = UNSEEN,
+    latest_seen_id: int | object | None = UNSEEN,
 ) -> Decision:
     """Record the panel's decision. Awarded issues the award (and queues its PDF report); Deferred sets conditions.
 
