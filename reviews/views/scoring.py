@@ -88,6 +88,8 @@ def score_value(request, pk, value_code):
             )
             if done:
                 return _after_saving(request, assignment)
+            # Refused: what is saved now may have been saved while this request waited for the lock.
+            rows = scoring_rows(assignment=assignment, value_code=value_code, show_others=show_others)
     # What the form shows: what was just typed (unsaved, next to the problem), else what is saved; and the version of
     # what is saved now, so that saving again after reading a conflict keeps what was typed.
     stale = (

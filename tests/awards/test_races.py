@@ -170,3 +170,44 @@ def test_two_recoveries_at_once_recover_each_report_once(edition, settings):
     assert len(results) == 2
     assert set(AwardReport.objects.values_list("status", flat=True)) == {R.QUEUED}
     assert AuditEvent.objects.filter(action="accreditation.award_report.requeued").count() == 6
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_deciding_the_same_portfolio_at_once_record_one_decision(report_final, administrator):
+    """The second is told whose decision was recorded, not "a decision can be recorded once the report is final"."""
+    from django.test import Client
+
+    from tests.awards.test_decision_views import decision_data
+
+    colleague = UserFactory(is_administrator=True, full_name="Cleo Colleague")
+    url = reverse("awards:decision", args=[report_final.pk])
+    clients = []
+    for person in (administrator, colleague):
+        client = Client()
+        client.force_login(person)
+        clients.append(client)
+    start = threading.Barrier(2)
+    responses = {}
+
+    def record(client, outcome):
+        try:
+            start.wait(timeout=10)
+            responses[outcome] = client.post(url, decision_data(outcome=outcome, override_reason="Because."))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(client, outcome))
+        for client, outcome in zip(clients, ("awarded", "not_awarded"), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    decision = report_final.decisions.select_related("recorded_by").get()
+    assert {response.status_code for response in responses.values()} == {302}
+    loser = clients[1] if decision.outcome == "awarded" else clients[0]
+    page = loser.get(url).content.decode()
+    assert f"{decision.recorded_by.full_name} recorded the panel" in page and "Yours was not recorded" in page
+    assert f"#decision-{decision.pk}" in page
