@@ -182,10 +182,12 @@ def _next_reference(year: int) -> str:
     """The year's next reference (EE-2026-0042), from the year's counter row, locked until the award commits: the
     largest number so far plus one, read without a lock, let two decisions at the same moment take the same one. A
     year's row starts from the awards already made in it (those made before the counter existed)."""
-    AwardReferenceCounter.objects.bulk_create(
-        [AwardReferenceCounter(year=year, last=_existing_last_number(year))], ignore_conflicts=True
-    )
-    counter = AwardReferenceCounter.objects.select_for_update().get(year=year)
+    counter = AwardReferenceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:  # the year's first award: two at once insert one row between them, then both wait on it
+        AwardReferenceCounter.objects.bulk_create(
+            [AwardReferenceCounter(year=year, last=_existing_last_number(year))], ignore_conflicts=True
+        )
+        counter = AwardReferenceCounter.objects.select_for_update().get(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"EE-{year}-{counter.last:04d}"

@@ -29,7 +29,7 @@ needs_postgresql = pytest.mark.skipif(
 )
 
 
-def report_final_portfolio(administrator):
+def report_final_portfolio():
     """A portfolio of a service of its own whose review report is final (set directly: the review is not the point)."""
     lead = MembershipFactory(role="lead").user
     assessment = assessment_start(service=lead.memberships.get().service, by=lead)
@@ -77,7 +77,7 @@ def test_two_services_awarded_at_the_same_moment_get_different_references(editio
     today = timezone.localdate()
     attempts, collisions = 30, 0
     for _ in range(attempts):
-        pair = [report_final_portfolio(administrator) for _ in range(2)]
+        pair = [report_final_portfolio() for _ in range(2)]
         if award_at_once(pair, administrator, today):
             collisions += 1
     print(f"\nreference collisions: {collisions}/{attempts}")
@@ -90,7 +90,7 @@ def test_two_services_awarded_at_the_same_moment_get_different_references(editio
 def stuck_reports(administrator, media_root, count: int) -> list[AwardReport]:
     """`count` awards, each of whose report a real task worker was making when it was killed (SIGKILL)."""
     for _ in range(count):
-        assert not award_at_once([report_final_portfolio(administrator)], administrator, timezone.localdate())
+        assert not award_at_once([report_final_portfolio()], administrator, timezone.localdate())
     reports = list(AwardReport.objects.order_by("pk"))
     for report in reports:
         worker = start_worker(media_root)
@@ -149,7 +149,7 @@ def test_two_recoveries_at_once_recover_each_report_once(edition, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     administrator = UserFactory(is_administrator=True)
     for _ in range(6):
-        assert not award_at_once([report_final_portfolio(administrator)], administrator, timezone.localdate())
+        assert not award_at_once([report_final_portfolio()], administrator, timezone.localdate())
     AwardReport.objects.update(status=R.GENERATING, attempts=1)
     let_the_leases_run_out()
     start = threading.Barrier(2)
