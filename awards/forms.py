@@ -16,6 +16,12 @@ class DecisionForm(forms.Form):
         max_length=3000,
         help_text="Required only when the decision differs from the recommendation.",
     )
+    # The latest decision on the page when it was opened ("" for none): one recorded since is not overruled unseen.
+    latest_seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+
+    def latest_seen_id(self) -> int | None:
+        value = self.cleaned_data.get("latest_seen", "")
+        return int(value) if value.isdigit() else None
 
 
 class PanelSeatForm(forms.Form):

@@ -236,6 +236,17 @@ class Award(models.Model):
         return self.is_valid_on(timezone.localdate())
 
 
+class AwardReferenceCounter(models.Model):
+    """The last award reference number given in a year. Issuing an award locks its year's row, so two decisions at
+    the same moment take consecutive numbers; the row commits or rolls back with the award, so no number is lost."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
 def report_upload_to(instance: AwardReport, filename: str) -> str:
     return f"reports/{instance.award_id}/{instance.award.reference}-v{instance.version}-{secrets.token_hex(8)}.pdf"
 
@@ -265,6 +276,11 @@ class AwardReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While generating: the worker making it holds it until then. A worker that dies (killed, a machine going down)
+    # cannot say so; once the lease is over, another worker or the recovery task takes the report over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has started making this version: the recovery task queues it again once, not for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         db_table = "accreditation_awardreport"
@@ -273,3 +289,9 @@ class AwardReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award.reference} report v{self.version}"
+
+    @property
+    def lease_is_over(self) -> bool:
+        """Whether the worker making it has had its time (a report generating with no lease was started before
+        reports had one, so its worker is long gone)."""
+        return self.lease_expires_at is None or self.lease_expires_at <= timezone.now()

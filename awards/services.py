@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from accreditation.models import Assessment, EvidenceLink, Response, User, add_months
@@ -18,7 +18,7 @@ from reviews.services.locks import locked_assessment
 from workflow.audit import audit_log
 from workflow.engine import check_permission, enqueue_on_commit, transition
 
-from .models import Appeal, Award, AwardReport, Condition, Decision, Outcome, PanelMember
+from .models import Appeal, Award, AwardReferenceCounter, AwardReport, Condition, Decision, Outcome, PanelMember
 from .recommendation import recommendation_for
 
 S = Assessment.Status
@@ -50,6 +50,38 @@ def _check_panel(panel: list[PanelSeat]) -> None:
         raise ValidationError({"panel": "The panel must include a lived-experience member."})
 
 
+def decision_in_words(decision: Decision) -> str:
+    """Who recorded a decision, what and when, for someone about to record another."""
+    return (
+        f"{decision.recorded_by.full_name} recorded the panel's decision "
+        f"({Outcome(decision.outcome).label}, panel of {decision.decided_on:%-d %B %Y}) "
+        f"at {timezone.localtime(decision.recorded_at):%H:%M on %-d %B %Y}."
+    )
+
+
+def _check_decision_date(assessment: Assessment, decided_on: datetime.date, previous: Decision | None) -> None:
+    """The panel sat on a real day: not after today, not before the portfolio was started (nor before the decision
+    it follows). Dates far off would also run past the last date an award's validity can be counted to."""
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "The date of the panel cannot be in the future. Give the day it met."})
+    started = timezone.localdate(assessment.started_at)
+    if decided_on < started:
+        raise ValidationError(
+            {"decided_on": f"The panel cannot have met before the portfolio was started on {started:%-d %B %Y}."}
+        )
+    if previous is not None and decided_on < previous.decided_on:
+        raise ValidationError(
+            {
+                "decided_on": "The panel cannot have met before its previous decision, "
+                f"on {previous.decided_on:%-d %B %Y}."
+            }
+        )
+
+
+# `latest_seen_id` left out: the caller shows no page (a loader, a script), so there is nothing to have missed.
+UNSEEN = object()
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -61,15 +93,26 @@ def decision_record(
     panel: list[PanelSeat],
     override_reason: str = "",
     conditions: list[ConditionDraft] | None = None,
+    latest_seen_id: int | object | None = UNSEEN,
 ) -> Decision:
-    """Record the panel's decision. Awarded issues the award (and queues its PDF report); Deferred sets conditions."""
+    """Record the panel's decision. Awarded issues the award (and queues its PDF report); Deferred sets conditions.
+
+    `latest_seen_id` is the latest decision the administrator saw on the page (None: none). If another was recorded
+    since, nothing is saved and they are told whose it is: two administrators deciding at once do not overrule
+    each other unseen."""
     assessment = (
         Assessment.objects.select_for_update(of=("self",)).select_related("service", "edition").get(pk=assessment.pk)
     )
     if not by.has_perm("awards.decide", assessment):
         raise PermissionDenied
+    previous = assessment.decisions.select_related("recorded_by").first()
+    if previous is not None and latest_seen_id is not UNSEEN and previous.pk != latest_seen_id:
+        raise ValidationError(f"{decision_in_words(previous)} Yours was not recorded.")
+    if assessment.status == S.DECIDED and previous is not None:
+        raise ValidationError(f"This portfolio is already decided. {decision_in_words(previous)}")
     if assessment.status not in (S.REPORT_FINAL, S.DEFERRED):
         raise ValidationError("A decision can be recorded once the review report is final.")
+    _check_decision_date(assessment, decided_on, previous)
     if assessment.status == S.DEFERRED and outcome == Outcome.DEFERRED:
         raise ValidationError("This assessment is already deferred. Record the award, or Not awarded.")
     if assessment.status == S.DEFERRED and outcome == Outcome.AWARDED:
@@ -125,14 +168,29 @@ def decision_record(
     return decision
 
 
-def _next_reference(year: int) -> str:
+def _existing_last_number(year: int) -> int:
     prefix = f"EE-{year}-"
     numbers = [
         int(reference.removeprefix(prefix))
         for reference in Award.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
         if reference.removeprefix(prefix).isdigit()
     ]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    return max(numbers, default=0)
+
+
+def _next_reference(year: int) -> str:
+    """The year's next reference (EE-2026-0042), from the year's counter row, locked until the award commits: the
+    largest number so far plus one, read without a lock, let two decisions at the same moment take the same one. A
+    year's row starts from the awards already made in it (those made before the counter existed)."""
+    counter = AwardReferenceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:  # the year's first award: two at once insert one row between them, then both wait on it
+        AwardReferenceCounter.objects.bulk_create(
+            [AwardReferenceCounter(year=year, last=_existing_last_number(year))], ignore_conflicts=True
+        )
+        counter = AwardReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"EE-{year}-{counter.last:04d}"
 
 
 def award_issue(*, decision: Decision, by: User) -> Award:
@@ -165,13 +223,89 @@ def report_request(*, award: Award, by: User | None, reason: str) -> AwardReport
 
 
 RENDER_TASK = "awards.tasks.render_award_report"
+R = AwardReport.Status
+# How long a worker holds a report it is making. A full report takes about a second; a worker still at it after
+# ten minutes has stopped (killed, out of memory, its machine gone), and its report is taken over.
+REPORT_LEASE = datetime.timedelta(minutes=10)
+# A report whose worker stopped is queued again once; stopping a worker twice, it is failed for a person to retry.
+REPORT_STARTS = 2
+
+
+def report_lease_problems(report: AwardReport) -> list[str]:
+    """Guard of the moves that take a report from the worker making it: only once that worker's lease is over."""
+    if report.lease_is_over:
+        return []
+    return [
+        "This report is still being made. "
+        f"Wait until {timezone.localtime(report.lease_expires_at):%H:%M}, then try again if it is not ready."
+    ]
+
+
+def report_start(*, report: AwardReport) -> AwardReport | None:
+    """A worker takes a queued report for the length of a lease. Returns it as taken (its `attempts` says which start
+    this is), or None if another worker took it first."""
+    now = timezone.now()
+    try:
+        taken = transition(
+            report,
+            to=R.GENERATING,
+            by=None,
+            fields={"started_at": now, "lease_expires_at": now + REPORT_LEASE, "attempts": F("attempts") + 1},
+        )
+    except ValidationError:
+        return None  # another worker took it between the read and the lock, or holds its lease
+    taken.refresh_from_db(fields=["attempts"])
+    return taken
+
+
+def report_is_still_mine(*, report: AwardReport, attempt: int) -> bool:
+    """Lock the report and say whether the worker that took it at `attempt` still holds it (a worker that overran
+    its lease may have been taken over; its work is then not recorded)."""
+    return AwardReport.objects.select_for_update().filter(pk=report.pk, status=R.GENERATING, attempts=attempt).exists()
+
+
+@transaction.atomic
+def report_recover(*, report_id: int) -> AwardReport | None:
+    """A report whose worker's lease is over: queued again on its first stop, failed (for a person to retry) after
+    that. Skips a report another recovery is handling. Returns the report as recovered, or None."""
+    report = (
+        AwardReport.objects.select_for_update(skip_locked=True)
+        .filter(Q(lease_expires_at__lte=timezone.now()) | Q(lease_expires_at__isnull=True), status=R.GENERATING)
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        return None
+    if report.attempts < REPORT_STARTS:
+        return transition(
+            report,
+            to=R.QUEUED,
+            by=None,
+            note="The worker making the report stopped before finishing; it is queued again.",
+            fields={"lease_expires_at": None},
+        )
+    return transition(
+        report,
+        to=R.FAILED,
+        by=None,
+        note="The worker making the report stopped before finishing, again.",
+        fields={
+            "error": "The report was started twice and the worker making it stopped both times before finishing "
+            "(it may have run out of memory). Try again; if it stops again, tell the people who run the site.",
+            "finished_at": timezone.now(),
+            "lease_expires_at": None,
+        },
+    )
 
 
 @transaction.atomic
 def report_retry(*, report: AwardReport, by: User) -> AwardReport:
-    """Render a failed report again."""
+    """Render again a failed report, or one whose worker stopped (its lease is over)."""
     return transition(
-        report, to=AwardReport.Status.QUEUED, by=by, fields={"error": "", "started_at": None, "finished_at": None}
+        report,
+        to=R.QUEUED,
+        by=by,
+        fields={"error": "", "started_at": None, "finished_at": None, "lease_expires_at": None, "attempts": 0},
     )
 
 

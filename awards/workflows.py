@@ -5,7 +5,7 @@ from accreditation.models import Assessment
 from workflow.engine import Transition, add, define
 
 from .models import Appeal, Award, AwardReport
-from .services import decision_problems
+from .services import decision_problems, report_lease_problems
 
 S = Assessment.Status
 
@@ -23,7 +23,9 @@ def _award_refusal(award: Award, to: str) -> str | None:
 
 
 def _report_refusal(report: AwardReport, to: str) -> str | None:
-    return "Only a failed report can be retried." if to == AwardReport.Status.QUEUED else None
+    if to == AwardReport.Status.QUEUED:
+        return "Only a failed report, or one whose making has stopped, can be retried."
+    return None
 
 
 def _appeal_refusal(appeal: Appeal, to: str) -> str | None:
@@ -97,22 +99,29 @@ def register() -> None:
         refusal=_report_refusal,
     )
     R = AwardReport.Status
+    retry = {
+        "permission": "awards.manage_award",
+        "notify": ("awards.tasks.render_award_report",),
+        "label": "Try again",
+        "name": "retry",
+        "url_name": "awards:report_retry",
+        "style": "outline-primary",
+    }
     add(
         AwardReport,
         # The task worker's moves (no permission: only the system makes them).
         Transition(R.QUEUED, R.GENERATING, action="accreditation.award_report.generating"),
         Transition(R.GENERATING, R.READY, action="accreditation.award_report.ready"),
         Transition(R.GENERATING, R.FAILED, action="accreditation.award_report.failed"),
+        Transition(R.FAILED, R.QUEUED, action="accreditation.award_report.retried", **retry),
+        # A report whose worker stopped (its lease is over) is queued again by the recovery task or by the next
+        # worker asked to make it (awards/tasks.py), or by an administrator who sees it is taking too long.
         Transition(
-            R.FAILED,
+            R.GENERATING,
             R.QUEUED,
-            action="accreditation.award_report.retried",
-            permission="awards.manage_award",
-            notify=("awards.tasks.render_award_report",),
-            label="Try again",
-            name="retry",
-            url_name="awards:report_retry",
-            style="outline-primary",
+            action="accreditation.award_report.requeued",
+            guards=(report_lease_problems,),
+            **retry,
         ),
     )
 

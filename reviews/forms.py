@@ -159,11 +159,18 @@ class ScoreSheetForm(forms.Form):
     `<score_prefix>-<response id>` and `<text_prefix>-<response id>`. `entries` keeps what was typed, valid or not, so
     the page can show it again beside the problems (`non_field_errors`, one per problem found)."""
 
-    def __init__(self, data, *, response_ids, score_prefix: str, text_prefix: str):
+    def __init__(self, data, *, response_ids, score_prefix: str, text_prefix: str, version_prefix: str = ""):
         super().__init__(data)
         self.entries, self.problems = read_scores(
             data, response_ids, score_prefix=score_prefix, text_prefix=text_prefix
         )
+        # With `version_prefix`: each saved score's version as the page showed it (`<version_prefix>-<response id>`),
+        # for the service to tell whether it was saved again since. A row posted without one is not checked.
+        self.versions = {
+            response_id: data[f"{version_prefix}-{response_id}"][:40]
+            for response_id in response_ids
+            if version_prefix and f"{version_prefix}-{response_id}" in data
+        }
 
     def clean(self):
         for problem in self.problems:

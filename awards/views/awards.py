@@ -31,6 +31,12 @@ REPORT_STATE_WORDS = {
     R.FAILED: "Failed",
 }
 BEING_MADE = (R.QUEUED, R.GENERATING)
+# A report whose worker's lease is over: its worker has most likely stopped. The page stops refreshing and says so.
+OVERDUE_WORDS = (
+    "This is taking longer than it should: the worker making it may have stopped. "
+    "It will be tried again automatically within a few minutes."
+)
+OVERDUE_WORDS_FOR_MANAGERS = f"{OVERDUE_WORDS} You can also try again now."
 
 
 def _award(request, reference):
@@ -45,10 +51,17 @@ def _award(request, reference):
 def _reports(request, award) -> dict:
     """The report versions, each with its state in words and the moves this person may make on it (try again)."""
     reports = list(award.reports.select_related("requested_by"))
+    polling = False
     for report in reports:
-        report.state_words = REPORT_STATE_WORDS[report.status]
-        report.moves = available_transitions(report, request.user)
-    return {"reports": reports, "polling": any(report.status in BEING_MADE for report in reports)}
+        # Moves whose guard stands in the way now are not offered (trying again while the worker holds the report).
+        report.moves = [move for move in available_transitions(report, request.user) if not move.problems]
+        overdue = report.status == R.GENERATING and report.lease_is_over
+        if overdue:
+            report.state_words = OVERDUE_WORDS_FOR_MANAGERS if report.moves else OVERDUE_WORDS
+        else:
+            report.state_words = REPORT_STATE_WORDS[report.status]
+        polling = polling or (report.status in BEING_MADE and not overdue)
+    return {"reports": reports, "polling": polling}
 
 
 @login_required

@@ -1,11 +1,14 @@
 """The decision page: what the award rule recommends, the panel's decisions, their conditions and appeals; and the
 actions posted from it (recording a decision, lodging and deciding an appeal, checking a condition)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accreditation.models import Assessment
 from accreditation.views.access import refuse_unless_post, visible_or_404
@@ -22,7 +25,15 @@ from ..forms import (
 )
 from ..models import Appeal, Condition, Outcome
 from ..recommendation import recommendation_for
-from ..services import ConditionDraft, PanelSeat, appeal_decide, appeal_lodge, condition_check, decision_record
+from ..services import (
+    ConditionDraft,
+    PanelSeat,
+    appeal_decide,
+    appeal_lodge,
+    condition_check,
+    decision_in_words,
+    decision_record,
+)
 
 S = Assessment.Status
 # The award rule can be applied once the review report is final; an award exists once the panel has decided.
@@ -34,6 +45,35 @@ def _assessment(request, pk) -> Assessment:
     return visible_or_404(assessment, request.user, "awards.view_award")
 
 
+def _decided_meanwhile(request, assessment: Assessment):
+    """For an administrator whose decision was not recorded because another was recorded after they opened the page
+    (a second tab, a colleague): whose, what and when, with a link to it, on the decision page. None if not so."""
+    seen = request.POST.get("latest_seen", "")
+    latest = assessment.decisions.select_related("recorded_by").first()
+    if latest is None or str(latest.pk) == seen:
+        return None
+    link = reverse("awards:decision", kwargs={"pk": assessment.pk}) + f"#decision-{latest.pk}"
+    if latest.recorded_by_id == request.user.pk:  # the same person: a double click, a second tab
+        messages.info(
+            request,
+            format_html(
+                'You have already recorded this decision; it is recorded once. <a href="{}">Read it</a>.', link
+            ),
+        )
+        return redirect(link)
+    messages.warning(
+        request,
+        format_html(
+            '{} Yours was not recorded. <a href="{}">Read that decision</a>; if the panel decided something else, '
+            "talk to {} before recording anything.",
+            decision_in_words(latest),
+            link,
+            latest.recorded_by.full_name,
+        ),
+    )
+    return redirect(link)
+
+
 @login_required
 def decision(request, pk):
     """Everything about the decision on one assessment. Administrators record it here."""
@@ -42,10 +82,20 @@ def decision(request, pk):
     # The panel's decision is one of the assessment's moves (awards/workflows.py): offered while it can be made.
     can_decide = any(move.name == "decide" for move in available_transitions(assessment, user))
     posted = request.POST if request.method == "POST" else None
-    form = DecisionForm(posted, initial={"decided_on": timezone.localdate()})
+    decisions = list(
+        assessment.decisions.select_related("recorded_by").prefetch_related(
+            "panel", "conditions__checked_by", "appeals"
+        )
+    )
+    latest = decisions[0] if decisions else None
+    form = DecisionForm(
+        posted, initial={"decided_on": timezone.localdate(), "latest_seen": latest.pk if latest else ""}
+    )
     panel = PanelFormSet(posted, prefix="panel")
     conditions = ConditionFormSet(posted, prefix="conditions")
     if request.method == "POST":
+        if user.has_perm("awards.decide", assessment) and (meanwhile := _decided_meanwhile(request, assessment)):
+            return meanwhile
         if not can_decide:
             raise PermissionDenied
         if form.is_valid() & panel.is_valid() & conditions.is_valid():
@@ -63,18 +113,16 @@ def decision(request, pk):
                     conditions=[
                         ConditionDraft(row["text"], row["due_on"]) for row in conditions.cleaned_data if row.get("text")
                     ],
+                    latest_seen_id=form.latest_seen_id(),
                 ),
                 form=form,
                 success="The decision is recorded.",
             )
             if done:
                 return redirect("awards:decision", pk=assessment.pk)
-    decisions = list(
-        assessment.decisions.select_related("recorded_by").prefetch_related(
-            "panel", "conditions__checked_by", "appeals"
-        )
-    )
-    latest = decisions[0] if decisions else None
+            # Two administrators at the same moment: the other's decision was recorded while this one waited.
+            if meanwhile := _decided_meanwhile(request, assessment):
+                return meanwhile
     for item in decisions:
         for appeal in item.appeals.all():
             # The outcomes this person may record now: from the appeal's table, so none once it has one.

@@ -86,7 +86,7 @@ def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) 
             "reviewer_scores",
             queryset=ReviewerScore.objects.filter(assignment=assignment)
             .current_of(assignment.assessment_id)
-            .only("response_id", "score", "comment"),
+            .only("response_id", "score", "comment", "updated_at"),
             to_attr="mine_list",
         ),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -88,10 +88,17 @@ REPLY_TARGETS = {
 
 @transaction.atomic
 def assignment_respond(*, assignment: Assignment, by: User, reply: str, note: str = "") -> Assignment:
-    """The reviewer accepts (declaring no conflict of interest), declines, or declares a conflict and withdraws."""
-    locked_assessment(
-        assessment_id=assignment.assessment_id, by=by, permission="reviews.respond_to_assignment", target=assignment
-    )
+    """The reviewer accepts (declaring no conflict of interest), declines, or declares a conflict and withdraws. An
+    invitation the reviewer has answered already (a double click, a second tab) is refused in words, not as a stranger
+    would be: `assignment` then holds the answer given."""
+    try:
+        locked_assessment(
+            assessment_id=assignment.assessment_id, by=by, permission="reviews.respond_to_assignment", target=assignment
+        )
+    except PermissionDenied:
+        if assignment.reviewer_id == by.pk and assignment.status != Assignment.Status.INVITED:
+            raise ValidationError("You have already answered this invitation.") from None
+        raise
     to = REPLY_TARGETS.get(reply)
     if to is None:
         raise ValidationError("Choose whether to accept, decline or declare a conflict of interest.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accreditation.models import Response, User
 from workflow.audit import audit_log
@@ -13,10 +14,40 @@ from ..selectors.rounds import round_current
 from .locks import locked_assessment
 
 
+def score_version(score: ReviewerScore | None) -> str:
+    """What a scoring page remembers of a saved score, to tell on saving whether it was saved again since: its last
+    save time in microseconds ("" for none yet)."""
+    return "" if score is None else str(int(score.updated_at.timestamp() * 1_000_000))
+
+
+def changed_since_seen(
+    *, saved: dict[int, ReviewerScore], entries: dict[int, tuple[str, str]], seen: dict[int, str]
+) -> list[int]:
+    """The standards saved again since the page was opened (their version differs from the one it showed) to
+    something other than what is being saved now; saving what was typed would overwrite that unseen."""
+    return [
+        response_id
+        for response_id, typed in entries.items()
+        if response_id in seen
+        and (score := saved.get(response_id)) is not None
+        and seen[response_id] != score_version(score)
+        and (score.score, score.comment) != typed
+    ]
+
+
 @transaction.atomic
-def scores_save(*, assignment: Assignment, entries: dict[int, tuple[str, str]], by: User) -> int:
+def scores_save(
+    *,
+    assignment: Assignment,
+    entries: dict[int, tuple[str, str]],
+    by: User,
+    seen_versions: dict[int, str] | None = None,
+) -> int:
     """Save a reviewer's scores and comments for the current round ({response id: (score, comment)}); every change
-    of score is kept. Ids that are not standards of this assessment are ignored. Returns how many standards changed."""
+    of score is kept. Ids that are not standards of this assessment are ignored. Returns how many standards changed.
+
+    `seen_versions` ({response id: `score_version`}) are the scores as the page showed them. If any was saved again
+    since (another tab, another device) to something else, nothing is saved: the reviewer is told which and when."""
     assessment = locked_assessment(
         assessment_id=assignment.assessment_id, by=by, permission="reviews.score", target=assignment
     )
@@ -27,6 +58,10 @@ def scores_save(*, assignment: Assignment, entries: dict[int, tuple[str, str]], 
     existing = {
         score.response_id: score for score in assignment.scores.filter(round=review_round, response_id__in=responses)
     }
+    if stale := changed_since_seen(
+        saved=existing, entries={pk: entries[pk] for pk in responses}, seen=seen_versions or {}
+    ):
+        _refuse_stale(assignment=assignment, scores=[existing[pk] for pk in stale], by=by)
     changed = 0
     history = []
     for response_id in responses:
@@ -57,6 +92,20 @@ def scores_save(*, assignment: Assignment, entries: dict[int, tuple[str, str]], 
             data={"standards": changed, "round": review_round.number},
         )
     return changed
+
+
+def _refuse_stale(*, assignment: Assignment, scores: list[ReviewerScore], by: User) -> None:
+    codes = dict(
+        Response.objects.filter(pk__in=[score.response_id for score in scores]).values_list("pk", "standard__code")
+    )
+    latest = max(score.updated_at for score in scores)
+    who = "You" if assignment.reviewer_id == by.pk else assignment.reviewer.full_name
+    raise ValidationError(
+        f"{who} saved {', '.join(sorted(codes.values()))} again at {timezone.localtime(latest):%H:%M on %-d %B %Y}, "
+        "after this page was opened (in another tab or window, or on another device). Nothing was saved from this "
+        "page. What you typed is still below, with what is saved now beside it: check each, then save again to keep "
+        "yours."
+    )
 
 
 def unscored(*, assignment: Assignment, review_round: ReviewRound) -> list[str]:

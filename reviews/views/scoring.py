@@ -12,7 +12,7 @@ from accreditation.views.actions import act, attempt
 from ..forms import ScoreSheetForm
 from ..selectors.rounds import current_action_points
 from ..selectors.scoring import scoring_progress, scoring_rows
-from ..services.scoring import review_submit, scores_save
+from ..services.scoring import changed_since_seen, review_submit, score_version, scores_save
 from .access import own_assignment_or_404
 
 
@@ -71,21 +71,39 @@ def score_value(request, pk, value_code):
         if not can_score:
             raise PermissionDenied
         form = ScoreSheetForm(
-            request.POST, response_ids=[row.pk for row in rows], score_prefix="score", text_prefix="comment"
+            request.POST,
+            response_ids=[row.pk for row in rows],
+            score_prefix="score",
+            text_prefix="comment",
+            version_prefix="version",
         )
         if form.is_valid():
             done, _ = attempt(
                 request,
-                lambda: scores_save(assignment=assignment, entries=form.entries, by=request.user),
+                lambda: scores_save(
+                    assignment=assignment, entries=form.entries, by=request.user, seen_versions=form.versions
+                ),
                 form=form,
                 success=lambda changed: f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.",
             )
             if done:
                 return _after_saving(request, assignment)
-    # What the form shows: what was just typed (unsaved, next to the problem), else what is saved.
+            # Refused: what is saved now may have been saved while this request waited for the lock.
+            rows = scoring_rows(assignment=assignment, value_code=value_code, show_others=show_others)
+    # What the form shows: what was just typed (unsaved, next to the problem), else what is saved; and the version of
+    # what is saved now, so that saving again after reading a conflict keeps what was typed.
+    stale = (
+        changed_since_seen(
+            saved={row.pk: row.mine for row in rows if row.mine}, entries=form.entries, seen=form.versions
+        )
+        if form is not None
+        else []
+    )
     for row in rows:
         saved = (row.mine.score, row.mine.comment) if row.mine else ("", "")
         row.form_score, row.form_comment = form.entries.get(row.pk, saved) if form is not None else saved
+        row.version = score_version(row.mine)
+        row.saved_since = row.pk in stale
     progress = scoring_progress(assignment=assignment)
     codes = [value.code for value in progress]
     here = codes.index(value_code)

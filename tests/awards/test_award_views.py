@@ -1,8 +1,11 @@
 """The award page: its status, the versions of the PDF report (download, try again), and what may be done to it."""
 
+import datetime
+
 import pytest
 import rules
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.models import Assessment
 from awards.models import Appeal, AwardReport
@@ -27,7 +30,9 @@ def test_the_award_page_shows_the_report_and_polls_while_it_is_made(client, awar
     page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
     assert awarded.reference in page and "Download PDF" in page
     assert "hx-trigger" not in page
-    AwardReport.objects.filter(award=awarded).update(status="generating")
+    AwardReport.objects.filter(award=awarded).update(
+        status="generating", lease_expires_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
     page = client.get(reverse("awards:award", args=[awarded.reference])).content.decode()
     assert 'hx-trigger="every 2s"' in page and "Being made" in page
     fragment = client.get(reverse("awards:report_status", args=[awarded.reference])).content.decode()

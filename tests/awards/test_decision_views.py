@@ -1,6 +1,7 @@
 """The decision page: the recommendation, the panel's decision recorded while it can be, appeals and conditions."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -116,3 +117,83 @@ def test_the_lead_reviewer_marks_a_condition_as_met_on_the_page(client, report_f
     assert condition.met_at is not None and condition.checked_by == lead_reviewer
     page = client.get(url).content.decode()
     assert "The condition is marked as met." in page and "Mark as met" not in page
+
+
+def test_a_second_administrator_deciding_a_decided_portfolio_is_told_who_decided_what_and_when(
+    client, report_final, administrator
+):
+    """Both opened the page before either decided; the second's decision is not recorded, and they are told whose
+    is, with a link to it."""
+    from tests.factories import UserFactory
+
+    url = reverse("awards:decision", args=[report_final.pk])
+    colleague = UserFactory(is_administrator=True, full_name="Cleo Colleague")
+    client.force_login(colleague)
+    assert '<input type="hidden" name="latest_seen" id="id_latest_seen">' in client.get(url).content.decode()
+    first = decide(report_final, administrator)
+    response = client.post(url, decision_data(outcome="not_awarded", override_reason="Concerns."), follow=True)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    recorded = timezone.localtime(first.recorded_at)
+    assert (
+        f"Ada Admin recorded the panel's decision (Awarded, panel of {first.decided_on:%-d %B %Y}) "
+        f"at {recorded:%H:%M on %-d %B %Y}. Yours was not recorded."
+    ) in page
+    assert f'<a href="{url}#decision-{first.pk}">Read that decision</a>' in page
+    assert f'id="decision-{first.pk}"' in page
+    assert list(Decision.objects.values_list("outcome", flat=True)) == ["awarded"]
+
+
+def test_a_deferral_recorded_meanwhile_is_not_overruled_unseen(client, report_final, administrator):
+    """The other administrator deferred; this one, on a page opened before, chose Not awarded (a move a deferred
+    portfolio can still make): nothing is recorded until they have read the deferral."""
+    from tests.factories import UserFactory
+
+    url = reverse("awards:decision", args=[report_final.pk])
+    colleague = UserFactory(is_administrator=True, full_name="Cleo Colleague")
+    client.force_login(colleague)
+    deferral = decide(
+        report_final,
+        administrator,
+        outcome="deferred",
+        override_reason="More evidence.",
+        conditions=[ConditionDraft("Show the minutes", timezone.localdate() + datetime.timedelta(days=30))],
+    )
+    page = client.post(url, decision_data(outcome="not_awarded", override_reason="No."), follow=True)
+    assert "Ada Admin recorded the panel's decision (Deferred" in html.unescape(page.content.decode())
+    assert Decision.objects.count() == 1
+    # Having read it, they may record the decision on the conditions.
+    data = decision_data(outcome="not_awarded", override_reason="No.", latest_seen=str(deferral.pk))
+    assert client.post(url, data)["Location"] == url
+    assert Decision.objects.count() == 2
+
+
+def test_a_double_click_on_record_records_the_decision_once(client, report_final, administrator):
+    url = reverse("awards:decision", args=[report_final.pk])
+    client.force_login(administrator)
+    client.post(url, decision_data())
+    response = client.post(url, decision_data(), follow=True)
+    assert "You have already recorded this decision; it is recorded once." in response.content.decode()
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "problem"),
+    [
+        ("9999-12-31", "The date of the panel cannot be in the future. Give the day it met."),
+        (
+            (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+            "The date of the panel cannot be in the future.",
+        ),
+        ("1900-01-01", "The panel cannot have met before the portfolio was started on"),
+        ("0001-01-01", "The panel cannot have met before the portfolio was started on"),
+    ],
+)
+def test_a_decision_date_out_of_range_is_refused_on_the_form(client, report_final, administrator, decided_on, problem):
+    """9999-12-31 used to be a 500 (the award's expiry ran past the last date there is)."""
+    client.force_login(administrator)
+    response = client.post(reverse("awards:decision", args=[report_final.pk]), decision_data(decided_on=decided_on))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert problem in page and "Meets the standards." in page, "the typed rationale is kept"
+    assert not Decision.objects.exists() and not Award.objects.exists()

@@ -227,3 +227,15 @@ def test_the_interim_review_is_recorded_once(awarded, administrator):
     with pytest.raises(PermissionDenied):
         interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
     assert AuditEvent.objects.filter(action="accreditation.award.interim_review_completed").count() == 1
+
+
+def test_the_reference_counter_of_a_year_starts_after_the_awards_made_before_it(awarded, administrator):
+    """Awards made before the counter existed keep their numbers; the next one follows the largest."""
+    from awards.models import AwardReferenceCounter
+    from tests.awards.test_races import report_final_portfolio
+
+    year = awarded.valid_from.year
+    Award.objects.filter(pk=awarded.pk).update(reference=f"EE-{year}-0041")
+    AwardReferenceCounter.objects.all().delete()
+    decide(report_final_portfolio(), administrator, override_reason="The panel read it all.")
+    assert set(Award.objects.values_list("reference", flat=True)) == {f"EE-{year}-0041", f"EE-{year}-0042"}

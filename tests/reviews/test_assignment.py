@@ -157,3 +157,46 @@ def test_a_reviewer_who_joins_the_same_organisation_later_loses_access(client, i
     assert client.get(url).status_code == 404
     assignment = in_review.assignments.get(reviewer=lead_reviewer)
     assert client.get(reverse("reviews:score", args=[assignment.pk])).status_code == 404
+
+
+def test_a_double_click_on_accept_lands_on_the_scoring_page_with_a_friendly_word(
+    client, submitted, administrator, lead_reviewer
+):
+    """It used to show a 403 page."""
+    assignment = assignment_create(
+        assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator
+    )
+    client.force_login(lead_reviewer)
+    url = reverse("reviews:assignment", args=[assignment.pk])
+    first = client.post(url, {"reply": "accept"})
+    assert first["Location"] == reverse("reviews:score", args=[assignment.pk])
+    second = client.post(url, {"reply": "accept"}, follow=True)
+    assert second.redirect_chain == [(reverse("reviews:score", args=[assignment.pk]), 302)]
+    assert "You accepted this review on " in second.content.decode()
+    assert AuditEvent.objects.filter(action="reviews.assignment.accepted").count() == 1
+
+
+def test_a_double_click_on_decline_goes_home_saying_it_was_declined(client, submitted, administrator, lead_reviewer):
+    assignment = assignment_create(
+        assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator
+    )
+    client.force_login(lead_reviewer)
+    url = reverse("reviews:assignment", args=[assignment.pk])
+    client.post(url, {"reply": "decline"})
+    second = client.post(url, {"reply": "decline"}, follow=True)
+    assert second.redirect_chain == [(reverse("home"), 302)]
+    assert "You declined this review on " in second.content.decode()
+    assert AuditEvent.objects.filter(action="reviews.assignment.declined").count() == 1
+
+
+def test_the_service_refuses_a_second_answer_in_words_and_a_stranger_as_before(
+    submitted, administrator, lead_reviewer, second_reviewer
+):
+    assignment = assignment_create(
+        assessment=submitted, reviewer=lead_reviewer, is_lead=True, due_on=due(), by=administrator
+    )
+    assignment_respond(assignment=assignment, by=lead_reviewer, reply=Reply.ACCEPT)
+    with pytest.raises(ValidationError, match=r"You have already answered this invitation\."):
+        assignment_respond(assignment=assignment, by=lead_reviewer, reply=Reply.ACCEPT)
+    with pytest.raises(PermissionDenied):
+        assignment_respond(assignment=assignment, by=second_reviewer, reply=Reply.ACCEPT)

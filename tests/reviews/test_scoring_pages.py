@@ -1,7 +1,10 @@
 """A reviewer scores one value at a time; the overview shows progress per value and is where scores are submitted."""
 
+import html
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import ReviewerScore
 from workflow.engine import transition
@@ -179,3 +182,52 @@ def test_scores_for_standards_of_other_portfolios_are_ignored(client, lead, lead
     assert not lead.scores.exists()
     assert scores_save(assignment=lead, entries={foreign.pk: ("met", "x")}, by=lead_reviewer) == 0
     assert not lead.scores.exists()
+
+
+def versions(page: str, responses) -> dict:
+    """The hidden version of each standard's saved score, as the page sent it."""
+    import re
+
+    return {
+        f"version-{response.pk}": re.search(rf'name="version-{response.pk}" value="(\d*)"', page).group(1)
+        for response in responses
+    }
+
+
+def test_a_stale_tab_does_not_overwrite_a_newer_save_and_keeps_what_was_typed(client, lead):
+    """Two tabs opened on the same value; the second saves, then the first: nothing of the first is saved, its typed
+    values are still in the form beside what is saved now, and the message says what changed, when and what to do."""
+    responses, data = fields(lead, "BEL")
+    url = reverse("reviews:score_value", args=[lead.pk, "BEL"])
+    first_tab = versions(client.get(url).content.decode(), responses)
+    second_tab = versions(client.get(url).content.decode(), responses)
+    assert client.post(url, data | second_tab).status_code == 302
+    bel1 = responses[0]
+    newer = ReviewerScore.objects.get(assignment=lead, response=bel1)
+
+    stale = data | first_tab | {f"score-{bel1.pk}": "not_met", f"comment-{bel1.pk}": "Typed in the old tab."}
+    page = client.post(url, stale)
+    assert page.status_code == 200
+    body = html.unescape(page.content.decode())
+    assert (
+        f"You saved BEL.1 again at {timezone.localtime(newer.updated_at):%H:%M on %-d %B %Y}, after this page was "
+        "opened (in another tab or window, or on another device). Nothing was saved from this page."
+    ) in body
+    assert "check each, then save again to keep yours" in body
+    assert "Typed in the old tab." in body, "what was typed is still in the field"
+    assert "Saved now, since you opened this page" in body
+    assert ReviewerScore.objects.get(pk=newer.pk).score == "met", "the newer save stands"
+    # BEL.2 was typed the same as what is saved now: no conflict there, and nothing lost by refusing.
+    assert "BEL.2 again" not in body
+
+    # Having read it, saving again from the page as it now is keeps what they typed.
+    again = data | versions(body, responses) | {f"score-{bel1.pk}": "not_met", f"comment-{bel1.pk}": "Typed again."}
+    assert client.post(url, again).status_code == 302
+    assert ReviewerScore.objects.get(pk=newer.pk).score == "not_met"
+
+
+def test_a_form_posted_without_versions_still_saves(client, lead):
+    """A page from before versions (or a client that sends none) is not refused."""
+    responses, data = fields(lead, "BEL")
+    assert client.post(reverse("reviews:score_value", args=[lead.pk, "BEL"]), data).status_code == 302
+    assert lead.scores.count() == len(responses)

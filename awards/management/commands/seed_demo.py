@@ -425,7 +425,7 @@ class Command(BaseCommand):
             assessment=assessment,
             by=admin,
             outcome=Outcome.AWARDED,
-            decided_on=timezone.localdate() - datetime.timedelta(days=3),
+            decided_on=timezone.localdate(),  # the panel cannot have met before the portfolio began
             rationale="The team meets every essential standard and nearly all expected ones; the visit confirmed it.",
             panel=[
                 PanelSeat("Alex Morgan", PanelMember.Role.CHAIR),
