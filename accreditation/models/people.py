@@ -14,9 +14,12 @@ from workflow.rules import is_administrator, is_signed_in
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month `months` later, or the month's last day when it has no such day."""
+    """The same day of the month `months` later, or the month's last day when it has no such day. A ValueError that
+    says so when the result would fall outside the calendar Python knows (after 31 December 9999)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise ValueError(f"{months} months after {day:%-d %B %Y} is beyond the calendar.")
     for candidate in (day.day, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=candidate)
@@ -196,6 +199,8 @@ class Service(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.joined_on and self.joined_on.year > datetime.MAXYEAR - 100:
+            raise ValidationError({"joined_on": "Enter the date the service joined the programme."})
         if self.joined_on and self.portfolio_due_on and self.portfolio_due_on < self.joined_on:
             raise ValidationError({"portfolio_due_on": "The portfolio cannot be due before the service joined."})
 

@@ -300,6 +300,8 @@ PERIODIC_TASKS = {
     # Orphan evidence/report files (a crash between writing a file and committing its row) go to quarantine; sizes
     # only, as reading every file hourly would cost a large library its disk time (manage.py storage_check hashes).
     "awards.tasks.storage_check": 60 * 60,
+    # Award reports whose worker died (its lease ran out) are queued again once, then failed with "Try again".
+    "awards.tasks.recover_stuck_reports": 5 * 60,
 }
 # The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)

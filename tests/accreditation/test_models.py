@@ -52,3 +52,16 @@ def test_only_administrators_get_into_the_admin():
     assert UserFactory(is_administrator=True).is_staff
     assert not UserFactory(is_reviewer=True).is_staff
     assert not UserFactory(is_administrator=True, is_active=False).is_staff
+
+
+def test_add_months_beyond_the_calendar_says_so():
+    with pytest.raises(ValueError, match="beyond the calendar"):
+        add_months(datetime.date(9999, 12, 31), 36)
+
+
+def test_a_service_cannot_join_at_the_end_of_time(service):
+    service.joined_on = datetime.date(9999, 12, 31)
+    service.portfolio_due_on = None
+    with pytest.raises(ValidationError) as refused:
+        service.full_clean()
+    assert "joined_on" in refused.value.message_dict
