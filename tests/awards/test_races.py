@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -99,10 +100,12 @@ def stuck_reports(administrator, media_root, count: int) -> list[AwardReport]:
 
 
 def let_the_leases_run_out() -> None:
-    """What ten minutes do: every lease is over (the test does not wait for them)."""
+    """What ten minutes do: every lease is over, and the dead workers' task rows started before it ran out (the test
+    does not wait; moving only the lease could leave it ending before a row that started under a second ago)."""
     AwardReport.objects.filter(status=R.GENERATING).update(
         lease_expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
+    DBTaskResult.objects.running().update(started_at=F("started_at") - datetime.timedelta(minutes=11))
 
 
 @needs_postgresql
