@@ -15,7 +15,7 @@ from django.utils import timezone
 from accreditation.models import Assessment, EvidenceLink, Response, User, add_months
 from accreditation.services.assessments import assessment_start
 from reviews.services.locks import locked_assessment
-from workflow.audit import audit_log
+from workflow.audit import audit_log, lock_audit_trail
 from workflow.engine import check_permission, enqueue_on_commit, transition
 
 from .models import Appeal, Award, AwardReferenceCounter, AwardReport, Condition, Decision, Outcome, PanelMember
@@ -100,6 +100,7 @@ def decision_record(
     `latest_seen_id` is the latest decision the administrator saw on the page (None: none). If another was recorded
     since, nothing is saved and they are told whose it is: two administrators deciding at once do not overrule
     each other unseen."""
+    lock_audit_trail()
     assessment = (
         Assessment.objects.select_for_update(of=("self",)).select_related("service", "edition").get(pk=assessment.pk)
     )
@@ -182,6 +183,7 @@ def _next_reference(year: int) -> str:
     """The year's next reference (EE-2026-0042), from the year's counter row, locked until the award commits: the
     largest number so far plus one, read without a lock, let two decisions at the same moment take the same one. A
     year's row starts from the awards already made in it (those made before the counter existed)."""
+    lock_audit_trail()
     counter = AwardReferenceCounter.objects.select_for_update().filter(year=year).first()
     if counter is None:  # the year's first award: two at once insert one row between them, then both wait on it
         AwardReferenceCounter.objects.bulk_create(
@@ -261,6 +263,7 @@ def report_start(*, report: AwardReport) -> AwardReport | None:
 def report_is_still_mine(*, report: AwardReport, attempt: int) -> bool:
     """Lock the report and say whether the worker that took it at `attempt` still holds it (a worker that overran
     its lease may have been taken over; its work is then not recorded)."""
+    lock_audit_trail()
     return AwardReport.objects.select_for_update().filter(pk=report.pk, status=R.GENERATING, attempts=attempt).exists()
 
 
@@ -268,6 +271,7 @@ def report_is_still_mine(*, report: AwardReport, attempt: int) -> bool:
 def report_recover(*, report_id: int) -> AwardReport | None:
     """A report whose worker's lease is over: queued again on its first stop, failed (for a person to retry) after
     that. Skips a report another recovery is handling. Returns the report as recovered, or None."""
+    lock_audit_trail()
     report = (
         AwardReport.objects.select_for_update(skip_locked=True)
         .filter(Q(lease_expires_at__lte=timezone.now()) | Q(lease_expires_at__isnull=True), status=R.GENERATING)
@@ -359,6 +363,7 @@ def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
 @transaction.atomic
 def interim_review_record(*, award: Award, by: User, completed_on: datetime.date) -> Award:
     """Record the interim review as done, once (the page offers it only while it is pending; so does this)."""
+    lock_audit_trail()
     Award.objects.select_for_update().only("pk").get(pk=award.pk)  # the row, locked: two clicks record it once
     award.refresh_from_db(fields=["interim_completed_on", "state"])
     if not by.has_perm("awards.record_interim_review", award):

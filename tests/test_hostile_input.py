@@ -20,8 +20,6 @@ from tests.test_access_matrix import ADMIN, ANON, LEAD_A, MEMBER_A, MEMBER_B, RE
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
-# 500s in code that another part of issue 12 owns (evidence): reported there, tolerated here until that part lands.
-# Remove an entry once it passes; anything not listed fails the test.
 ROLES = [ANON, MEMBER_A, LEAD_A, REVIEWER_A, ADMIN]
 HUGE = "9" * 26
 # Per converter: values that its pattern lets through to the view.

@@ -7,7 +7,16 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEvent
+from .models import AuditEvent, lock_chain
+
+
+def lock_audit_trail() -> None:
+    """Take the audit trail's lock before any row lock, in every transaction that may write an audit event.
+
+    Appending to the chain holds one lock until commit. A transaction that locked a row first and then waits for it,
+    while the holder of that lock waits for the row, would deadlock (PostgreSQL then aborts one of them). Taken first,
+    everywhere a row is locked for a change, the order is always the same: the trail, then rows."""
+    lock_chain()
 
 
 def audit_log(

@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from .audit import audit_log
+from .audit import audit_log, lock_audit_trail
 
 Guard = Callable[[Any], list[str]]
 Record = Callable[[Any, Any], None]
@@ -199,6 +199,7 @@ def transition(
     fields = dict(fields or {})
     if workflow.field in fields:
         raise TypeError("The state changes through `to`, not through `fields`.")
+    lock_audit_trail()
     rows = workflow.model._default_manager.select_for_update(of=("self",))
     if workflow.select_related:
         rows = rows.select_related(*workflow.select_related)

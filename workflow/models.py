@@ -23,7 +23,9 @@ HASHED_FIELDS = (
     "actor_id",
     "actor_repr",
     "action",
-    "target_type_id",
+    # The kind of object by name ("accreditation.service"), not by the content type's id: ids differ between
+    # databases (a restore into a freshly migrated one numbers them anew), names do not.
+    "target_type",
     "target_id",
     "target_repr",
     "from_state",
@@ -33,6 +35,16 @@ HASHED_FIELDS = (
 )
 
 
+def lock_chain(using: str = "default") -> None:
+    """Hold the lock that serialises appending to the chain until the transaction ends (PostgreSQL; on SQLite every
+    write transaction already holds the database's one write lock). Taken again by the same transaction, it is
+    simply held."""
+    connection = connections[using]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
 def chain_hash(values: dict[str, Any], previous_hash: str) -> str:
     """The hash of one event: its fields in a canonical JSON form (sorted keys, UTC time to the microsecond, `data` as
     the database gives it back) joined to the previous event's hash. A plain function of plain values, so that the
@@ -40,7 +52,10 @@ def chain_hash(values: dict[str, Any], previous_hash: str) -> str:
     created_at = values["created_at"]
     if isinstance(created_at, datetime.datetime):
         created_at = created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    canonical = {name: values[name] for name in HASHED_FIELDS} | {"created_at": created_at}
+    target_type = values["target_type"]
+    if isinstance(target_type, ContentType):
+        target_type = f"{target_type.app_label}.{target_type.model}"
+    canonical = {name: values[name] for name in HASHED_FIELDS} | {"created_at": created_at, "target_type": target_type}
     # JSON round trip: tuples become lists and keys strings, as they do once stored in a JSON column.
     canonical["data"] = json.loads(json.dumps(canonical["data"] or {}))
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -102,17 +117,18 @@ class AuditEvent(models.Model):
         # The head is read and the event written under one lock, so two writers cannot both chain to the same head.
         # On SQLite every write transaction already holds the database's one write lock (transaction_mode IMMEDIATE).
         with transaction.atomic(using=using, savepoint=False):
-            connection = connections[using]
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            lock_chain(using)
             head = AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
             self.previous_hash = head or ""
             self.hash = chain_hash(self.chained_values(), self.previous_hash)
             super().save(*args, **kwargs)
 
     def chained_values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in HASHED_FIELDS}
+        # get_for_id is cached per process: verifying a long trail does not ask for a content type per event.
+        target_type = ContentType.objects.db_manager(self._state.db or "default").get_for_id(self.target_type_id)
+        return {name: getattr(self, name) for name in HASHED_FIELDS if name != "target_type"} | {
+            "target_type": target_type
+        }
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")

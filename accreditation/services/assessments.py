@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from standards.selectors import edition_current
-from workflow.audit import audit_log
+from workflow.audit import audit_log, lock_audit_trail
 from workflow.engine import transition
 
 from ..models import Assessment, Response, Service, Submission, User
@@ -58,6 +58,7 @@ def assessment_start(*, service: Service, by: User, kind: str = Assessment.Kind.
     edition = edition_current()
     if edition is None:
         raise ValidationError("No edition of the standards has been published yet, so a portfolio cannot start.")
+    lock_audit_trail()
     Service.objects.select_for_update().filter(pk=service.pk).first()
     if service.assessments.exclude(status__in=Assessment.CLOSED_STATES).exists():
         raise ValidationError(f"{service.name} already has an open portfolio. Finish it before starting another.")
@@ -83,6 +84,7 @@ def portfolio_lock_for_editing(*, assessment_id: int, by: User) -> Assessment:
     """Lock the assessment row and check, on the locked row, that `by` may still edit the portfolio.
 
     Every change to a portfolio's content goes through here, so no edit can slip in just after submission."""
+    lock_audit_trail()
     assessment = Assessment.objects.select_for_update(of=("self",)).select_related("service").get(pk=assessment_id)
     if not by.has_perm("accreditation.edit_portfolio", assessment):
         raise PermissionDenied

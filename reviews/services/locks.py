@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from accreditation.models import Assessment, User
+from workflow.audit import lock_audit_trail
 
 
 def locked_assessment(*, assessment_id: int, by: User, permission: str, target=None) -> Assessment:
     """Lock the assessment and check `permission` against its current state, not a copy read earlier: on `target`
     (re-read, with the locked assessment) if given, else on the assessment."""
+    lock_audit_trail()
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("service__organisation", "edition")

@@ -293,3 +293,12 @@ def test_the_migration_hashes_the_events_written_before_the_chain(administrator,
     }
     audit_log(actor=administrator, action="new.after", target=service)
     assert "verified" in verify()
+
+
+def test_the_hash_names_the_kind_of_object_not_its_content_type_id(administrator, service):
+    """A restore into a freshly migrated database numbers content types anew; the chain must still verify there."""
+    event = audit_log(actor=administrator, action="test.named", target=service)
+    values = event.chained_values()
+    renamed = values | {"target_type": "accreditation.service"}
+    assert chain_hash(renamed, event.previous_hash) == event.hash
+    assert chain_hash(values | {"target_type": "accreditation.organisation"}, event.previous_hash) != event.hash

@@ -11,6 +11,8 @@ def hash_existing(apps, schema_editor):
     AuditEvent = apps.get_model("workflow", "AuditEvent")
     User = apps.get_model("accreditation", "User")
     db = schema_editor.connection.alias
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    kinds = {pk: f"{app_label}.{model}" for pk, app_label, model in ContentType.objects.using(db).values_list("pk", "app_label", "model")}
     names = {pk: f"{name} <{email}>" for pk, name, email in User.objects.using(db).values_list("pk", "full_name", "email")}
     previous_hash = ""
     batch = []
@@ -18,9 +20,9 @@ def hash_existing(apps, schema_editor):
         if event.actor_id is not None:
             event.actor_repr = names.get(event.actor_id, "")[:300]
         values = {name: getattr(event, name) for name in (
-            "created_at", "actor_id", "actor_repr", "action", "target_type_id", "target_id", "target_repr",
+            "created_at", "actor_id", "actor_repr", "action", "target_id", "target_repr",
             "from_state", "to_state", "note", "data",
-        )}
+        )} | {"target_type": kinds[event.target_type_id]}
         event.previous_hash = previous_hash
         event.hash = previous_hash = chain_hash(values, previous_hash)
         batch.append(event)

@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from workflow.audit import audit_log
+from workflow.audit import audit_log, lock_audit_trail
 
 from ...models import Assessment, Evidence, EvidenceLink, Response, Service, User
 from ..assessments import portfolio_lock_for_editing
@@ -132,6 +132,7 @@ def evidence_create(
     checked = evidence_check_file(upload=upload) if upload is not None else None
     try:
         with transaction.atomic():
+            lock_audit_trail()
             Service.objects.select_for_update().filter(pk=service.pk).first()
             if _previous is not None:
                 _supersede_first(previous=_previous)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.models import HASHED_FIELDS, AuditEvent, chain_hash
+from workflow.models import AuditEvent, chain_hash
 
 
 def chain_problems(events) -> tuple[int, list[str]]:
@@ -20,7 +20,7 @@ def chain_problems(events) -> tuple[int, list[str]]:
                 problems.append(f"Event {event.pk} is the first left: the events before it were removed.")
             else:
                 problems.append(f"Events were removed between event {last.pk} and event {event.pk}.")
-        if event.hash != chain_hash({name: getattr(event, name) for name in HASHED_FIELDS}, event.previous_hash):
+        if event.hash != chain_hash(event.chained_values(), event.previous_hash):
             problems.append(f"Event {event.pk} was changed ({event.action} on {event.target_repr}).")
         before, last = last, event
     return count, problems
