@@ -1,7 +1,9 @@
 import json
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core import serializers
+from django.db import router
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .audit import audit_log
@@ -13,6 +15,16 @@ def _deleted_fields(obj) -> dict:
     fields = json.loads(serializers.serialize("json", [obj]))[0]["fields"]
     fields.pop("password", None)
     return fields
+
+
+def _cascaded_counts(obj) -> dict[str, int]:
+    """How many rows of each kind the deletion takes with it ("accreditation.evidence": 12), as the admin's own
+    confirmation page lists them: a service deleted with its portfolios and evidence says so in its event."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    counts = {model._meta.label_lower: len(rows) for model, rows in collector.data.items()}
+    counts[obj._meta.label_lower] -= 1  # the object itself, which the event names
+    return {label: count for label, count in sorted(counts.items()) if count}
 
 
 class AuditedDeleteMixin:
@@ -44,7 +56,7 @@ class AuditedDeleteMixin:
             actor=request.user,
             action=f"{meta.app_label}.{meta.model_name}.deleted_in_admin",
             target=obj,
-            data={"fields": _deleted_fields(obj)},
+            data={"fields": _deleted_fields(obj), "cascaded": _cascaded_counts(obj)},
         )
 
 

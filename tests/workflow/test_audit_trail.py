@@ -302,3 +302,12 @@ def test_the_hash_names_the_kind_of_object_not_its_content_type_id(administrator
     renamed = values | {"target_type": "accreditation.service"}
     assert chain_hash(renamed, event.previous_hash) == event.hash
     assert chain_hash(values | {"target_type": "accreditation.organisation"}, event.previous_hash) != event.hash
+
+
+def test_a_deletion_in_the_admin_says_what_went_with_it(client, administrator, service, team_member, team_lead):
+    client.force_login(administrator)
+    response = client.post(reverse("admin:accreditation_service_delete", args=[service.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Service.objects.filter(pk=service.pk).exists()
+    event = AuditEvent.objects.get(action="accreditation.service.deleted_in_admin")
+    assert event.data["cascaded"] == {"accreditation.servicemembership": 2}
+    assert "verified" in verify()
