@@ -302,6 +302,8 @@ PERIODIC_TASKS = {
     "awards.tasks.storage_check": 60 * 60,
     # Award reports whose worker died (its lease ran out) are queued again once, then failed with "Try again".
     "awards.tasks.recover_stuck_reports": 5 * 60,
+    # Task rows of any kind left RUNNING by a killed worker (no heartbeat for WORKER_STALE_SECONDS) are failed.
+    "workflow.tasks.recover_abandoned_tasks": 5 * 60,
 }
 # The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
