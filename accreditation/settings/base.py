@@ -308,3 +308,5 @@ PERIODIC_TASKS = {
 # The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
+# /readyz/ runs its checks at most this often in each process and gives the last answer in between.
+READYZ_REUSE_SECONDS = 5
