@@ -285,7 +285,15 @@ LOGGING = {
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+    # Django culls a third of the table once it holds MAX_ENTRIES (300 by default): under load that would throw away
+    # live rate-limit counters. Expired rows are culled all the same; this only raises the ceiling.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # How many proxies (load balancer, CDN) stand in front of the app and append to X-Forwarded-For; 0: none, and the
 # header is ignored. Too high a number lets a client choose its own address; too low sees the proxy's.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
