@@ -83,12 +83,12 @@ def readyz(request):
     READYZ_REUSE_SECONDS in each process; in between, the last answer is given again."""
     global _last
     now = time.monotonic()
-    if _last is not None and now - _last[0] < settings.READYZ_REUSE_SECONDS:
-        _, body, status = _last
-        return JsonResponse(body, status=status)
-    body, status = _run_checks()
-    _last = (now, body, status)
-    return JsonResponse(body, status=status)
+    if _last is None or now - _last[0] >= settings.READYZ_REUSE_SECONDS:
+        _last = (now, *_run_checks())
+    _, body, code = _last
+    response = JsonResponse(body)
+    response.status_code = code
+    return response
 
 
 def _run_checks() -> tuple[dict, int]:
