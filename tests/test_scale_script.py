@@ -5,7 +5,18 @@ import socket
 
 import pytest
 
-from scale.run import FAIL, NOT_CONFIGURED, PASS, Row, exit_status, form_field, free_ports, page_links, render_table
+from scale.run import (
+    FAIL,
+    NOT_CONFIGURED,
+    PASS,
+    Row,
+    cache_is_shared,
+    exit_status,
+    form_field,
+    free_ports,
+    page_links,
+    render_table,
+)
 
 
 def test_the_table_lines_up_and_the_exit_status_says_what_happened():
@@ -42,3 +53,10 @@ def test_free_ports_skips_a_port_in_use():
         assert free_ports(1, range(taken, taken + 2)) == [taken + 1]
     with pytest.raises(RuntimeError, match="free ports"):
         free_ports(2, range(taken, taken + 1))
+
+
+def test_a_cache_on_one_machine_is_not_shared_as_check_deploy_says():
+    assert cache_is_shared("django.core.cache.backends.db.DatabaseCache")
+    assert cache_is_shared("django.core.cache.backends.redis.RedisCache")
+    for local in ("locmem.LocMemCache", "dummy.DummyCache", "filebased.FileBasedCache"):
+        assert not cache_is_shared(f"django.core.cache.backends.{local}")

@@ -15,11 +15,21 @@ import socket
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .engine import enqueue_on_commit
 from .models import ScheduledRun, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
+
+# A running task whose worker never wrote a heartbeat (a plain `db_worker`, or one whose heartbeat `forget_old` has
+# removed) is taken for dead only after this long: nothing says when such a worker stopped, and no task here runs
+# for anything like a day, so a live one is never failed under it.
+UNKNOWN_WORKER_GRACE = datetime.timedelta(days=1)
+
+
+class WorkerStopped(Exception):
+    """Recorded on a task row whose worker stopped while running it (it could not record anything itself)."""
 
 
 def heartbeat(*, worker_id: str) -> None:
@@ -80,3 +90,34 @@ def forget_old(*, keep_days: int = 30) -> tuple[int, int]:
     heartbeats, _ = WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(days=1)).delete()
     runs, _ = ScheduledRun.objects.filter(slot_start__lt=now - datetime.timedelta(days=keep_days)).delete()
     return heartbeats, runs
+
+
+def _worker_is_gone(worker_id: str, started_at: datetime.datetime | None, seen: dict, now: datetime.datetime) -> bool:
+    if worker_id in seen:
+        return seen[worker_id] < now - datetime.timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    return started_at is None or started_at < now - UNKNOWN_WORKER_GRACE
+
+
+def fail_abandoned_tasks() -> list[str]:
+    """Mark failed every task row left RUNNING by a worker that stopped (SIGKILL, out of memory, a machine gone):
+    one whose heartbeat is older than WORKER_STALE_SECONDS, or, with no heartbeat at all, whose task started more
+    than UNKNOWN_WORKER_GRACE ago. Failed with the queue's own method, so the row reads as every other failed task
+    does. Two runs at once fail each row once: the second skips rows the first has locked, and finds them failed
+    after. Returns the ids of the rows failed."""
+    now = timezone.now()
+    running = list(DBTaskResult.objects.running().values_list("pk", "worker_ids", "started_at"))
+    last_worker = {pk: worker_ids[-1] if worker_ids else "" for pk, worker_ids, _ in running}
+    seen = dict(
+        WorkerHeartbeat.objects.filter(worker_id__in=set(last_worker.values())).values_list("worker_id", "seen_at")
+    )
+    gone = [pk for pk, _, started_at in running if _worker_is_gone(last_worker[pk], started_at, seen, now)]
+    if not gone:
+        return []
+    with transaction.atomic():
+        # Locked only now, and only the dead workers' rows: a live worker recording its result is never kept waiting.
+        rows = list(DBTaskResult.objects.running().filter(pk__in=gone).select_for_update(skip_locked=True))
+        for row in rows:
+            worker_id = last_worker[row.pk]
+            row.set_failed(WorkerStopped(f"The worker {worker_id or '(unknown)'} stopped while running this task."))
+            logger.warning("Task %s (%s) failed: its worker %s stopped", row.pk, row.task_path, worker_id)
+    return [str(row.pk) for row in rows]

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.tasks import task
 
-from .scheduler import forget_old
+from .scheduler import fail_abandoned_tasks, forget_old
 
 
 @task
@@ -12,3 +12,10 @@ def tidy_up() -> dict:
     call_command("clearsessions")
     heartbeats, runs = forget_old()
     return {"heartbeats_removed": heartbeats, "runs_removed": runs}
+
+
+@task
+def recover_abandoned_tasks() -> dict:
+    """Every few minutes: tasks whose worker was killed while running them are marked failed, instead of showing as
+    running for ever. (An award report's own state is put right by awards.tasks.recover_stuck_reports.)"""
+    return {"failed": len(fail_abandoned_tasks())}

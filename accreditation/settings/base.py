@@ -285,7 +285,15 @@ LOGGING = {
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+    # Django culls a third of the table once it holds MAX_ENTRIES (300 by default): under load that would throw away
+    # live rate-limit counters. Expired rows are culled all the same; this only raises the ceiling.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # How many proxies (load balancer, CDN) stand in front of the app and append to X-Forwarded-For; 0: none, and the
 # header is ignored. Too high a number lets a client choose its own address; too low sees the proxy's.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
@@ -302,7 +310,11 @@ PERIODIC_TASKS = {
     "awards.tasks.storage_check": 60 * 60,
     # Award reports whose worker died (its lease ran out) are queued again once, then failed with "Try again".
     "awards.tasks.recover_stuck_reports": 5 * 60,
+    # Task rows of any kind left RUNNING by a killed worker (no heartbeat for WORKER_STALE_SECONDS) are failed.
+    "workflow.tasks.recover_abandoned_tasks": 5 * 60,
 }
 # The worker says it is alive this often; /readyz/ fails when none has for WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
+# /readyz/ runs its checks at most this often in each process and gives the last answer in between.
+READYZ_REUSE_SECONDS = 5

@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = False
 # Each test process keeps its own cache; the shared one is tested where it matters.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test sees /readyz/ check what it has just set up; the reuse of answers is tested on its own.
+READYZ_REUSE_SECONDS = 0

@@ -30,7 +30,7 @@ def test_readyz_reports_each_check_when_all_is_well(client, db):
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["worker"]["heartbeat_age_seconds"] < 5
     assert body["checks"]["queue"]["depth"] == 0
-    assert storages["evidence"].listdir("")[1] == [], "the storage probe leaves nothing behind"
+    assert storages["evidence"].listdir("evidence") == ([], []), "the storage probe leaves nothing behind"
 
 
 def test_readyz_counts_the_tasks_waiting(client, db, settings, django_capture_on_commit_callbacks):
@@ -121,3 +121,45 @@ def test_the_health_urls_refuse_writes(client, db, url):
 def test_readyz_is_json_a_script_can_read(client, db):
     heartbeat(worker_id="worker-a")
     assert json.loads(client.get(reverse("readyz")).content)["status"] == "ok"
+
+
+def test_readyz_gives_its_last_answer_again_for_a_few_seconds(client, db, settings, django_assert_num_queries):
+    """The URL is public: a flood of probes within READYZ_REUSE_SECONDS writes no file, no cache row, no query."""
+    settings.READYZ_REUSE_SECONDS = 0.5
+    heartbeat(worker_id="worker-a")
+    first = client.get(reverse("readyz"))
+    assert first.status_code == 200
+    evidence = storages["evidence"]
+    saves = []
+    original_save = type(evidence).save
+
+    def counting_save(self, name, *args, **kwargs):
+        saves.append(name)
+        return original_save(self, name, *args, **kwargs)
+
+    type(evidence).save = counting_save
+    try:
+        with django_assert_num_queries(0):
+            for _ in range(50):
+                again = client.get(reverse("readyz"))
+                assert again.status_code == 200 and again.json() == first.json()
+        assert saves == []
+        time.sleep(0.6)
+        assert client.get(reverse("readyz")).status_code == 200
+        assert len(saves) == 1 and saves[0].startswith("evidence/readyz-")
+    finally:
+        type(evidence).save = original_save
+        settings.READYZ_REUSE_SECONDS = 0
+
+
+def test_a_probe_file_left_by_a_killed_process_is_found_by_the_storage_check(client, db, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    from awards.tasks import storage_check_run
+
+    heartbeat(worker_id="worker-a")
+    monkeypatch.setattr(FileSystemStorage, "delete", lambda self, name: None)  # killed before it removed the file
+    client.get(reverse("readyz"))
+    monkeypatch.undo()
+    report = storage_check_run(fix=False, min_age=datetime.timedelta(0))
+    assert len(report.orphans) == 1 and report.orphans[0].startswith("evidence/readyz-")

@@ -3,11 +3,13 @@ or changed are reported; award report PDFs in the same storage are known, not or
 
 import io
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 
 from tests.files import upload
 
@@ -50,3 +52,53 @@ def test_missing_and_changed_files_are_reported(make_evidence, settings):
     report = out.getvalue()
     assert f"missing: evidence {gone.pk}: the file {gone.file.name} is missing" in report
     assert f"evidence {changed.pk}: the file {changed.file.name}" in report
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL): a session-level advisory lock"
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_checks_at_once_the_second_skips_and_no_transaction_stays_open():
+    from accreditation.services.evidence.storage import storage_check
+
+    inside, release = threading.Event(), threading.Event()
+    seen: dict = {}
+
+    def slow_expected():
+        seen["in_transaction"] = connection.in_atomic_block
+        inside.set()
+        release.wait(10)
+        return []
+
+    def first() -> None:
+        try:
+            seen["first"] = storage_check(folders=["evidence"], expected=slow_expected)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert inside.wait(10)
+    try:
+        assert storage_check(folders=["evidence"], expected=list).skipped
+    finally:
+        release.set()
+        thread.join()
+    assert seen["in_transaction"] is False and not seen["first"].skipped
+    assert not storage_check(folders=["evidence"], expected=list).skipped  # the lock was let go
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_check_that_fails_lets_go_of_its_lock():
+    from accreditation.services.evidence.storage import storage_check
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        storage_check(folders=["evidence"], expected=broken)
+    assert not storage_check(folders=["evidence"], expected=list).skipped

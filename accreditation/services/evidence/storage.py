@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files.storage import Storage, storages
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from ...models import Evidence
@@ -110,27 +110,45 @@ def storage_check(
     refers to a file there). It is called after the files are listed, so a file whose row commits in between is not
     an orphan."""
     report = StorageReport()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-                if not cursor.fetchone()[0]:
-                    report.skipped = True
-                    return report
-        storage = storages["evidence"]
-        found = [name for folder in folders for name in _walk(storage, folder)]
-        known = expected()
-        referenced = {item.name for item in known}
-        report.checked_files = len(found)
-        cutoff = timezone.now() - min_age
-        report.orphans = [
-            name for name in found if name not in referenced and storage.get_modified_time(name) <= cutoff
-        ]
-        report.missing = [problem for item in known if (problem := _problem(storage, item, verify_hashes))]
-        for problem in report.missing:
-            logger.error("Storage check: %s.", problem)
-        for name in report.orphans:
-            logger.warning("Storage check: %s has no row that refers to it.", name)
-            if fix and _quarantine(storage, name):
-                report.quarantined.append(name)
+    if not _try_lock():
+        report.skipped = True
+        return report
+    try:
+        _compare(report, folders=folders, expected=expected, fix=fix, min_age=min_age, verify_hashes=verify_hashes)
+    finally:
+        _unlock()
     return report
+
+
+def _try_lock() -> bool:
+    """One check at a time across every process. A session-level lock, not one tied to a transaction: walking and
+    hashing a large library takes minutes, and a transaction open that long would hold back PostgreSQL's vacuum.
+    The lock goes with the connection if the process dies."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def _unlock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _compare(report: StorageReport, *, folders, expected, fix, min_age, verify_hashes) -> None:
+    storage = storages["evidence"]
+    found = [name for folder in folders for name in _walk(storage, folder)]
+    known = expected()
+    referenced = {item.name for item in known}
+    report.checked_files = len(found)
+    cutoff = timezone.now() - min_age
+    report.orphans = [name for name in found if name not in referenced and storage.get_modified_time(name) <= cutoff]
+    report.missing = [problem for item in known if (problem := _problem(storage, item, verify_hashes))]
+    for problem in report.missing:
+        logger.error("Storage check: %s.", problem)
+    for name in report.orphans:
+        logger.warning("Storage check: %s has no row that refers to it.", name)
+        if fix and _quarantine(storage, name):
+            report.quarantined.append(name)
