@@ -68,5 +68,6 @@ def check_image(upload: UploadedFile, content_type: str) -> None:
     # Phones store further pictures (depth maps, previews) after the first one; anything else is refused.
     if tail.strip(b"\x00") and not (content_type == "image/jpeg" and tail.startswith(b"\xff\xd8")):
         raise _image_tail_refusal(label)
-    if BINARY_MARKUP.search(data):
+    lowered = data.lower()
+    if any(pattern.search(lowered) for pattern in BINARY_MARKUP):
         raise _image_tail_refusal(label)
