@@ -12,14 +12,17 @@ from .base import PDF_MAX_OBJECT_STREAM_BYTES, refuse
 
 # Stream data is binary and may contain any bytes, so names are looked for only outside streams (and inside object
 # streams, which hold dictionaries and are unpacked within a budget).
-STREAM_START = re.compile(rb">>\s*stream\r?\n")
+STREAM_START = re.compile(rb">>\s*+stream\r?\n")
 PDF_ACTIVE = re.compile(
     rb"/(JavaScript|JS|Launch|AA|EmbeddedFiles?|RichMedia|SubmitForm|ImportData|GoToE)(?![A-Za-z0-9])"
     # Opening at a page ([3 0 R /Fit]) is harmless; an action to run on opening is not.
-    rb"|/OpenAction\s*(<<|\d+\s+\d+\s+R)"
+    rb"|/OpenAction\s*+(<<|\d++\s++\d++\s++R)"
 )
+# A zip archive's local file header or end record outside stream data: a PDF that is also a zip (its comment can end
+# in %%EOF, so the check after the end alone does not catch it).
+ZIP_SIGNATURE = re.compile(rb"PK\x03\x04|PK\x05\x06")
 NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-TRAILING_SPACE = re.compile(rb"[\s\x00]*")
+TRAILING_SPACE = re.compile(rb"[\s\x00]*+")
 
 
 def _pdf_refusal() -> ValidationError:
@@ -45,11 +48,19 @@ def check_pdf(upload: UploadedFile, content_type: str) -> None:
         outside.append(data[position : match.end()])
         stream_end = data.find(b"endstream", match.end())
         stream_end = len(data) if stream_end < 0 else stream_end
-        dictionary = data[data.rfind(b"obj", 0, match.start()) : match.end()]
-        if b"/ObjStm" in dictionary:
-            object_streams.append((dictionary, data[match.end() : stream_end]))
+        if b"/ObjStm" in outside[-1]:
+            # The stream's dictionary starts at its "obj", after the previous stream's end: looking back only that
+            # far keeps the walk one pass (looking back to the start of the file made it quadratic).
+            dictionary = data[max(data.rfind(b"obj", position, match.start()), position) : match.end()]
+            if b"/ObjStm" in dictionary:
+                object_streams.append((dictionary, data[match.end() : stream_end]))
         position = stream_end + len(b"endstream")
     outside.append(data[position:])
+    if ZIP_SIGNATURE.search(b"\n".join(outside)):
+        raise refuse(
+            "This PDF has a zip archive hidden in it (it may be two files in one). Print it to a new PDF "
+            "(File, Print, Save as PDF) and try again."
+        )
     budget = PDF_MAX_OBJECT_STREAM_BYTES
     for dictionary, stream in object_streams:
         if b"/Filter" in dictionary and b"/FlateDecode" not in dictionary:
@@ -70,8 +81,9 @@ def check_pdf(upload: UploadedFile, content_type: str) -> None:
                 "(File, Print, Save as PDF) and try again."
             )
         outside.append(stream)
-    for part in outside:
-        if b"#" in part:
-            part = NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), part)
-        if PDF_ACTIVE.search(part):
-            raise _pdf_refusal()
+    # One scan of everything outside stream data, joined by line breaks so no name is made across a stream.
+    names = b"\n".join(outside)
+    if b"#" in names:
+        names = NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), names)
+    if PDF_ACTIVE.search(names):
+        raise _pdf_refusal()
