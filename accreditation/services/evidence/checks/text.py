@@ -12,10 +12,36 @@ from .base import refuse
 # Web markup a browser would run or render if the file were ever shown as a page, looked for in lower-cased text.
 # Every pattern starts with a literal the engine skips to, and its quantifiers are possessive (*+), so a long run of
 # spaces or "<" costs one pass over the file, not one per character (the first version took 57 s on 20 KB of spaces).
-TAG_NAMES = (
-    "script html head body iframe frame frameset svg math object embed applet meta link base style form input button "
-    "textarea img image video audio source template xml xss"
-).split()
+TAG_NAMES = [
+    "script",
+    "html",
+    "head",
+    "body",
+    "iframe",
+    "frame",
+    "frameset",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "applet",
+    "meta",
+    "link",
+    "base",
+    "style",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "img",
+    "image",
+    "video",
+    "audio",
+    "source",
+    "template",
+    "xml",
+    "xss",
+]
 
 
 def _by_initial(names: list[str]) -> str:
