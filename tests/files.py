@@ -231,6 +231,24 @@ def png_with_text(text: bytes) -> bytes:
 
 HTML_TAIL = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
+
+def zip_with_comment(comment: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.exe", b"MZ" + b"\x00" * 100)
+        archive.comment = comment
+    return buffer.getvalue()
+
+
+def pdf_ending_in_zip() -> bytes:
+    """A zip inside the PDF's last stream, whose comment is the rest of the PDF: zip readers find its end record
+    there, and the stream hides the zip's headers from a scan outside streams."""
+    rest = b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    head = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    archive = zip_with_comment(rest)[: -len(rest)]
+    return head + b"3 0 obj<</Length %d>>stream\n" % len(archive) + archive + rest
+
+
 # name -> bytes; every one must be refused (the uploader told why) and none stored.
 HOSTILE = {
     "bomb.docx": lambda: zip_bomb(".docx"),
@@ -249,6 +267,10 @@ HOSTILE = {
     "object-stream.pdf": lambda: pdf_object_stream(b"<</OpenAction<</S/JavaScript/JS(x)>>>>"),
     "embedded-file.pdf": lambda: pdf(b"<</Type/EmbeddedFile/Length 3>>stream\nMZ!\nendstream\n"),
     "pdf-zip.pdf": lambda: PDF + _zip(),
+    "pdf-zip-comment-eof.pdf": lambda: PDF + zip_with_comment(b"\n%%EOF\n"),
+    "pdf-zip-in-last-stream.pdf": pdf_ending_in_zip,
+    "jpeg-soi-zip.jpg": lambda: jpeg_with(b"\xff\xd8" + zip_with_comment()),
+    "jpeg-jpeg-html.jpg": lambda: jpeg_with(_image("JPEG") + HTML_TAIL.replace(b"<", b"(")),
     "macro-type.docx": lambda: office(".docx", main_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
     "vba-project.docx": lambda: office(".docx", extra={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
     "vba-project.xlsx": lambda: office(".xlsx", extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
@@ -270,6 +292,11 @@ HOSTILE = {
     "at.csv": lambda: b"name,score\nBEL,4\nCOM,@SUM(1+1)*cmd|' /C calc'!A0\n",
     "tab-formula.csv": lambda: b'name,score\nBEL,4\nCOM,"\t=1+1"\n',
     "quoted-formula.csv": lambda: b'name,score\nBEL,4\n"COM","=1+2"\n',
+    "spaced-tag.txt": lambda: b"Notes\n<" + b" \t\n" * 10_000 + b"/ script>",
+    "spaced-scheme.txt": lambda: b"Notes: JavaScript" + b" " * 10_000 + b":alert(1)\n",
+    "tabbed-formula.csv": lambda: b"name,score\nBEL,4\nCOM," + b"\t " * 10_000 + b'"=1+2"\n',
+    "tab-separated-formula.csv": lambda: b"name\tscore\nBEL\t4\nCOM\t@SUM(1+1)\n",
+    "many-streams.pdf": lambda: b"%PDF-1.4\n" + b">>stream\nendstream" * 110_000 + b"\n%%EOF\n",
 }
 
 # Files that look odd but are fine, and must still be accepted.
@@ -279,6 +306,38 @@ BENIGN = {
     "utf8-bom.txt": "\ufeffCommunity meeting – everyone agreed the rota.\n".encode(),
     "cp1252.txt": "Café meeting – everyone agreed.\n".encode("cp1252"),
     "maths.txt": b"The score went from 3 < 4 and 5 > 2; see form 12 and the style guide.\n",
+    "phone-photo.jpg": _image("JPEG") * 3,
+    "tab-separated.tsv.csv": b"name\tchange\nBEL\t-5\nCOM\t \t+2\n",
+    "quoted-numbers.csv": b'name,change\n"BEL","-5"\n"COM", " -3.25%"\n',
+    "escaped-name.pdf": pdf(b"<</Type/Font/BaseFont/Open#20Sans/Name/J#53X>>"),
+    "javascript-word.txt": b"We use JavaScript and data: the text/html report is attached.\n",
+}
+
+
+def _streams_pdf(size: int) -> bytes:
+    return b"%PDF-1.4\n" + b">>stream\nendstream" * (size // 18) + b"\n%%EOF\n"
+
+
+# The worst input found for each check, built to about `size` bytes, with the largest size it is timed at and what
+# must happen to it: each must cost CPU in step with its size (the first versions were quadratic or cubic on these).
+SLOW = {
+    "spaces.txt": (lambda size: b"Minutes\n<" + b" " * size + b"x\n", 20_000_000, "stored"),
+    "tabs.txt": (lambda size: b"Minutes\n<" + b"\t" * size + b"x\n", 20_000_000, "stored"),
+    "newlines.txt": (lambda size: b"Minutes\n<" + b"\n" * size + b"x\n", 20_000_000, "stored"),
+    "brackets.txt": (lambda size: b"Minutes " + b"<" * size, 20_000_000, "stored"),
+    "slashes.txt": (lambda size: b"Minutes " + b"< /q" * (size // 4), 20_000_000, "stored"),
+    "schemes.txt": (lambda size: b"Minutes " + b"xjavascript :" * (size // 13), 20_000_000, "stored"),
+    "tabs.csv": (lambda size: b"a,b\n1," + b"\t" * size + b"x\n", 20_000_000, "stored"),
+    "tabs-and-spaces.csv": (lambda size: b"a,b\n1," + b"\t " * (size // 2) + b"x\n", 20_000_000, "stored"),
+    "negative.csv": (lambda size: b"a,b\n" + b"-1,-2\n" * (size // 6), 20_000_000, "stored"),
+    "quotes.csv": (lambda size: b"a,b\n1," + b'"' * size + b"\n", 20_000_000, "stored"),
+    # Just under the 100,000 streams a PDF may hold: the walk looked back to the file's start for every stream.
+    "streams.pdf": (_streams_pdf, 1_700_000, "stored"),
+    "too-many-streams.pdf": (_streams_pdf, 20_000_000, "far more complex inside"),
+    "escapes.pdf": (lambda size: b"%PDF-1.4\n" + b"/#4a#61" * (size // 7) + b"\n%%EOF\n", 20_000_000, "stored"),
+    "fill-bytes.jpg": (lambda size: _image("JPEG")[:2] + b"\xff" * size, 20_000_000, "damaged"),
+    "markers.jpg": (lambda size: _image("JPEG")[:2] + b"\xff\xe1\x00\x02" * (size // 4), 20_000_000, "damaged"),
+    "many-pictures.jpg": (lambda size: _image("JPEG") * (size // 640), 20_000_000, "hidden"),
 }
 
 

@@ -47,7 +47,7 @@ def _evidence(request, pk) -> Evidence:
 @login_required
 def library(request, service_id):
     service = _service(request, service_id)
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     kind = kind if kind in Evidence.Kind.values else ""
     include_superseded = request.GET.get("history") == "1"

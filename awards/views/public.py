@@ -16,7 +16,7 @@ PAGE_SIZE = 25
 
 
 def register(request):
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[:100]
     setting = request.GET.get("setting", "")
     setting = setting if setting in Service.SettingType.values else ""
     region = request.GET.get("region", "")

@@ -23,6 +23,8 @@ from .checks import ALLOWED_TYPES, CheckedFile, evidence_check_file
 
 logger = logging.getLogger(__name__)
 
+# The name of Evidence's unique constraint on (service, sha256), as the database reports it when it is broken.
+ONE_COPY_PER_SERVICE = "evidence_file_once_per_service"
 STORAGE_FAILED = (
     "We could not store the file just now because of a problem on our side. Please try again later; your text is "
     "kept below, but choose the file again."
@@ -151,10 +153,15 @@ def evidence_create(
                 evidence_link(response=link_to, evidence=evidence, by=by)
             if _previous is not None:
                 _move_links(previous=_previous, current=evidence, by=by)
-    except IntegrityError:
-        # Another path (the admin, a script) stored the same file meanwhile: the database constraint caught it.
+    except IntegrityError as error:
         _discard(evidence)
-        duplicate = Evidence.objects.filter(service=service, sha256=evidence.sha256, superseded_at__isnull=True).first()
+        # Another path (the admin, a script) stored the same file meanwhile: the one-copy-per-service constraint
+        # caught it. Any other broken constraint is a fault, not the uploader's to fix, and is raised as it is.
+        if checked is None:
+            raise
+        duplicate = Evidence.objects.filter(service=service, sha256=checked.sha256, superseded_at__isnull=True).first()
+        if duplicate is None and ONE_COPY_PER_SERVICE not in str(error):
+            raise
         raise ValidationError(
             f"This file is already in your library as “{duplicate.title if duplicate else 'another item'}”. "
             "Link that item to the standard instead of uploading it again."

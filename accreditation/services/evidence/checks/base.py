@@ -32,6 +32,8 @@ ZIP_MAX_RATIO = 100
 ZIP_CONTROL_PART_BYTES = 1024 * 1024
 # PDF object streams (compressed dictionaries) are unpacked to look for actions; a real PDF holds a few MB of them.
 PDF_MAX_OBJECT_STREAM_BYTES = 32 * 1024 * 1024
+# A 1,000-page report has a few thousand streams; each costs a step to walk, and a 20 MB file could hold a million.
+PDF_MAX_STREAMS = 100_000
 PNG_MAX_CHUNKS = 100_000
 
 
