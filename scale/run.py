@@ -343,8 +343,9 @@ class User(threading.Thread):
         node = self.node()
         try:
             response = self.browser.request(node, method, path, **kwargs)
-        except requests.ConnectionError as error:
-            # Caused by the kill: node A, failing once the kill has begun (the flag is set just before the signal).
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
+            # A connection refused, or a response cut off in its body (IncompleteRead). Caused by the kill: node A,
+            # failing once the kill has begun (the flag is set just before the signal).
             killed = self.load.killed_at is not None and node == 0
             if not killed:
                 with self.load.lock:
