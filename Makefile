@@ -25,6 +25,8 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 system-packages:
 	@.ci/system-packages
 
+# Links printed, e-mailed and put on certificates point at the port the demo runs on (unless SITE_URL says otherwise).
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: system-packages $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -86,3 +86,12 @@ def test_seed_demo_ends_with_a_valid_award_whose_pdf_is_ready():
     assert report.status == "ready" and report.pages > 5
     with report.file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+
+def test_the_demo_on_another_port_prints_links_to_that_port(settings):
+    """`make run PORT=8103` exports SITE_URL=http://127.0.0.1:8103: what it prints (and e-mails, and puts on
+    certificates, which read the same setting) points there, not at :8000."""
+    settings.SITE_URL = "http://127.0.0.1:8103"
+    output = run_seed()
+    assert "http://127.0.0.1:8103/account/sign-in/" in output
+    assert ":8000" not in output

@@ -233,7 +233,7 @@ class Command(BaseCommand):
         logins = self.logins
 
         self.stdout.write(
-            self.style.SUCCESS("\nDemo data is ready. Sign in at http://127.0.0.1:8000/account/sign-in/ with:")
+            self.style.SUCCESS(f"\nDemo data is ready. Sign in at {settings.SITE_URL}/account/sign-in/ with:")
         )
         roles = {user.email: user for user in User.objects.filter(email__in=logins)}
         memberships = {}
