@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from accreditation.models import User
 from standards.models import Rating
@@ -102,6 +103,16 @@ class VisitForm(forms.ModelForm):
             "met": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 8}),
         }
+
+    def clean_visited_on(self):
+        # The lead records a visit that has happened; a future date is a slip (or a plan) that would sit in the
+        # report as fact.
+        visited_on = self.cleaned_data["visited_on"]
+        if visited_on and visited_on > timezone.localdate():
+            raise forms.ValidationError(
+                "The visit date must be today or in the past. Record the visit once it has taken place."
+            )
+        return visited_on
 
 
 class ReportForm(forms.ModelForm):

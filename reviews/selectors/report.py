@@ -36,8 +36,9 @@ class ConsensusRow:
 
 @dataclass
 class ConsensusMatrix:
-    reviewers: list[Assignment]
+    reviewers: list[Assignment]  # those who have submitted this round's scores: the only ones shown or compared
     rows: list[ConsensusRow]
+    waiting: list[Assignment] = field(default_factory=list)  # on the team but not submitted yet
     pairs: list[Agreement] = field(default_factory=list)
     self_vs_consensus: Agreement | None = None
 
@@ -52,13 +53,17 @@ class ConsensusMatrix:
 
 def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     """Standards × reviewers for the current round, with disagreements marked, the consensus so far, and agreement
-    statistics. Three queries whatever the number of standards or reviewers."""
-    reviewers = list(
+    statistics. At most three queries whatever the number of standards or reviewers.
+
+    Only submitted scores count: a draft is the reviewer's own until they submit it, and may still change, so it
+    is neither shown nor compared; those still scoring are listed as `waiting`."""
+    team = list(
         assessment.assignments.filter(status__in=ACTIVE)
         .with_review_submitted()
         .select_related("reviewer")
         .order_by("-is_lead", "assigned_at")
     )
+    reviewers = [member for member in team if member.review_submitted_at is not None]
     # Only the columns the matrix shows: not the narratives, statements or guidance, which are most of the bytes.
     responses = list(
         Response.objects.filter(assessment=assessment)
@@ -98,6 +103,7 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     return ConsensusMatrix(
         reviewers=reviewers,
         rows=rows,
+        waiting=[member for member in team if member.review_submitted_at is None],
         pairs=pairs,
         self_vs_consensus=agreement("The team's self-ratings", "Consensus", self_column, consensus_column),
     )

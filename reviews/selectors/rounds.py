@@ -122,11 +122,13 @@ class RoundRecord:
     reviewers: list[Assignment] = field(default_factory=list)  # each with `submitted_at` for this round, or None
     rows: list[tuple[Response, list[ScoreCell | None]]] = field(default_factory=list)
     others_hidden: bool = False  # the viewer sees only their own scores of this round
+    waiting: list[Assignment] = field(default_factory=list)  # others who scored but did not submit: drafts not shown
 
 
 def rounds_of(*, assessment: Assessment, viewer: User) -> list[RoundRecord]:
     """Every round of the review, oldest first. Reviewers' scores of a round show only to those who may see them
-    (`reviews.see_round_scores`); anyone else sees only their own. Six queries, however many rounds and reviewers."""
+    (`reviews.see_round_scores`), and only once submitted; anyone else sees only their own. Six queries, however
+    many rounds and reviewers."""
     review_rounds = list(
         ReviewRound.objects.filter(assessment=assessment).select_related("submission__submitted_by").order_by("number")
     )
@@ -164,12 +166,18 @@ def rounds_of(*, assessment: Assessment, viewer: User) -> list[RoundRecord]:
     for review_round in review_rounds:
         review_round.assessment = assessment
         everyone = viewer.has_perm("reviews.see_round_scores", review_round)
-        reviewers = []
+        reviewers, waiting = [], []
         for member in team:
-            if (review_round.pk, member.pk) in taking_part and (everyone or member.reviewer_id == viewer.pk):
-                reviewer = copy(member)
-                reviewer.submitted_at = submitted.get((member.pk, review_round.pk))
-                reviewers.append(reviewer)
+            if (review_round.pk, member.pk) not in taking_part or not (everyone or member.reviewer_id == viewer.pk):
+                continue
+            submitted_at = submitted.get((member.pk, review_round.pk))
+            # A draft is its reviewer's own until they submit it: nobody else sees it, administrators included.
+            if submitted_at is None and member.reviewer_id != viewer.pk:
+                waiting.append(member)
+                continue
+            reviewer = copy(member)
+            reviewer.submitted_at = submitted_at
+            reviewers.append(reviewer)
         records.append(
             RoundRecord(
                 round=review_round,
@@ -185,6 +193,7 @@ def rounds_of(*, assessment: Assessment, viewer: User) -> list[RoundRecord]:
                 if reviewers
                 else [],
                 others_hidden=not everyone,
+                waiting=waiting,
             )
         )
         previous = review_round

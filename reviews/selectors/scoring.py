@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from accreditation.models import EvidenceLink, Response
 
@@ -68,8 +68,8 @@ def scoring_progress(*, assignment: Assignment) -> list[ValueScoring]:
 
 def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) -> list[Response]:
     """The standards of one value with the team's response, its evidence, this reviewer's score as `mine` and,
-    only when allowed, the other reviewers' scores as `others` (all of the current round). Four or five queries,
-    whatever the size.
+    only when allowed, the scores other reviewers have submitted as `others` (all of the current round). Four or
+    five queries, whatever the size.
 
     Evidence is fetched through the service as well as the links: without that, PostgreSQL's planner hashes the whole
     evidence table instead of looking up the few linked rows."""
@@ -99,6 +99,8 @@ def scoring_rows(*, assignment: Assignment, value_code: str, show_others: bool) 
                 )
                 .exclude(assignment=assignment)
                 .current_of(assignment.assessment_id)
+                # Submitted scores only: a draft is its reviewer's own until they submit it.
+                .filter(assignment__review_submissions__round_id=F("round_id"))
                 .select_related("assignment__reviewer")
                 .only("response_id", "score", "comment", "assignment__reviewer__full_name")
                 .order_by("assignment__assigned_at"),
