@@ -47,6 +47,9 @@ rules.add_perm("awards.decide_appeal", is_administrator)
 rules.add_perm("awards.appeal", is_team_lead & decided)
 rules.add_perm("awards.check_condition", (is_lead_reviewer | is_administrator) & assessment_in("deferred"))
 rules.add_perm("awards.view_award", sees_award)
+# The award rule's recommendation is advice to the panel: the people on the review see it, the team sees only the
+# panel's decision, so that a machine's guess is never read as the outcome.
+rules.add_perm("awards.see_recommendation", is_administrator | is_assigned_reviewer)
 # The panel has decided (or deferred), and there is a decision to read.
 rules.add_perm("awards.read_decision", sees_award & decided)
 # On an award.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Assessment, Organisation, Service, ServiceMembership, User
@@ -42,14 +42,22 @@ class ProgrammeSummary:
     submitted: list[Assessment]
 
 
+def _owes_a_portfolio() -> Q:
+    """A service's deadline binds while the team still owes the work: it has not started a portfolio, or its portfolio
+    is a draft or back with it for changes. Once handed in (under review, reported on, decided) it is never late."""
+    portfolios = Assessment.objects.filter(service=OuterRef("pk"))
+    return Q(Exists(portfolios.filter(status__in=Assessment.EDITABLE_STATES))) | ~Q(Exists(portfolios))
+
+
 def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int = 8) -> ProgrammeSummary:
     """The administrator's view of the programme: how big it is and whose portfolio deadlines come next."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    owes = _owes_a_portfolio()
     service_counts = Service.objects.aggregate(
         total=Count("id"),
-        overdue=Count("id", filter=Q(portfolio_due_on__lt=today)),
-        due_soon=Count("id", filter=Q(portfolio_due_on__gte=today, portfolio_due_on__lte=soon)),
+        overdue=Count("id", filter=owes & Q(portfolio_due_on__lt=today)),
+        due_soon=Count("id", filter=owes & Q(portfolio_due_on__gte=today, portfolio_due_on__lte=soon)),
     )
     people = User.objects.filter(is_active=True).aggregate(
         total=Count("id"), reviewers=Count("id", filter=Q(is_reviewer=True))
@@ -60,7 +68,7 @@ def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int
         for row in Service.objects.values("setting_type").annotate(n=Count("id")).order_by("-n", "setting_type")
     ]
     upcoming = list(
-        Service.objects.filter(portfolio_due_on__lte=soon)
+        Service.objects.filter(owes, portfolio_due_on__lte=soon)
         .select_related("organisation")
         .order_by("portfolio_due_on", "name")[:upcoming_limit]
     )

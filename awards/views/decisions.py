@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from accreditation.models import Assessment
 from accreditation.views.access import refuse_unless_post, visible_or_404
 from accreditation.views.actions import act_on_form, attempt
+from reviews.selectors.report import report_of
 from workflow.engine import available_transitions
 
 from ..forms import (
@@ -74,6 +75,26 @@ def _decided_meanwhile(request, assessment: Assessment):
     return redirect(link)
 
 
+def _report_links(user, assessment: Assessment) -> dict:
+    """Where this person reads the review behind the decision: the reviewers' pages for the people on the review,
+    the team's own view of the released report for the team; no link to a page they could not open."""
+    if user.has_perm("reviews.view_review", assessment):
+        return {
+            "review_report_url": reverse("reviews:report", kwargs={"pk": assessment.pk}),
+            "consensus_url": (
+                reverse("reviews:consensus", kwargs={"pk": assessment.pk})
+                if user.has_perm("reviews.see_consensus", assessment)
+                else ""
+            ),
+        }
+    report = report_of(assessment=assessment)
+    released = report is not None and report.released_at is not None
+    return {
+        "review_report_url": reverse("reviews:team_report", kwargs={"pk": assessment.pk}) if released else "",
+        "consensus_url": "",
+    }
+
+
 @login_required
 def decision(request, pk):
     """Everything about the decision on one assessment. Administrators record it here."""
@@ -127,7 +148,12 @@ def decision(request, pk):
         for appeal in item.appeals.all():
             # The outcomes this person may record now: from the appeal's table, so none once it has one.
             appeal.outcome_moves = available_transitions(appeal, user, offered=False)
-    recommendation = recommendation_for(assessment=assessment) if assessment.status in RECOMMENDATION_STATES else None
+    sees_recommendation = user.has_perm("awards.see_recommendation", assessment)
+    recommendation = (
+        recommendation_for(assessment=assessment)
+        if sees_recommendation and assessment.status in RECOMMENDATION_STATES
+        else None
+    )
     return render(
         request,
         "awards/decision.html",
@@ -136,6 +162,8 @@ def decision(request, pk):
             "service": assessment.service,
             "recommendation": recommendation,
             "recommended": Outcome(recommendation.outcome).label if recommendation else "",
+            "sees_recommendation": sees_recommendation,
+            **_report_links(user, assessment),
             "decisions": decisions,
             "latest": latest,
             "award": getattr(assessment, "award", None) if assessment.status == S.DECIDED else None,
