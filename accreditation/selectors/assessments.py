@@ -12,7 +12,14 @@ from ..models import Assessment, EvidenceLink, Response, Service, User
 
 
 def assessment_for_portfolio(*, pk: int) -> Assessment | None:
-    return Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+    """The assessment, with `last_decision` (the panel's latest, or None) once the panel has decided or deferred, so
+    its pages can say what became of it; an open portfolio costs no read for it."""
+    assessment = Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+    if assessment is not None:
+        decided = assessment.status in (Assessment.Status.DEFERRED, Assessment.Status.DECIDED)
+        # Decisions belong to the awards app above this one: read through the reverse relation.
+        assessment.last_decision = assessment.decisions.order_by("-recorded_at", "-id").first() if decided else None
+    return assessment
 
 
 @dataclass(frozen=True)
