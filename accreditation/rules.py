@@ -4,10 +4,12 @@ Views, templates, selectors and the admin all ask these; nothing else decides wh
 """
 
 import rules
+from django.utils import timezone
 
 from workflow.rules import is_administrator, is_signed_in
 
 from .models import Response, Service
+from .selectors.people import award_in_force, renewal_opens_on
 
 LEAD = "lead"
 
@@ -72,6 +74,31 @@ def evidence_is_current(user, evidence) -> bool:
     return evidence is not None and evidence.is_current
 
 
+def _service(obj) -> Service | None:
+    """The service itself, or the service of an award or assessment."""
+    return obj if isinstance(obj, Service) else getattr(obj, "service", None)
+
+
+@rules.predicate
+def holds_no_award_in_force(user, obj) -> bool:
+    """A service with a valid award renews it rather than starting over."""
+    service = _service(obj)
+    return service is not None and award_in_force(service=service) is None
+
+
+@rules.predicate
+def renewal_window_is_open(user, obj) -> bool:
+    """The award (asked of an award) or the service's award in force (asked of a service) is valid and ends within
+    RENEWAL_WINDOW_MONTHS."""
+    today = timezone.localdate()
+    if hasattr(obj, "valid_until"):
+        award = obj if obj.is_valid_on(today) else None
+    else:
+        service = _service(obj)
+        award = award_in_force(service=service, today=today) if service is not None else None
+    return award is not None and renewal_opens_on(award) <= today
+
+
 def assessment_in(*states: str):
     """A predicate: the assessment is in one of `states`."""
 
@@ -95,7 +122,9 @@ for model in ("assessment", "response", "evidence", "evidencelink"):
 
 # The app's own permissions.
 rules.add_perm("accreditation.view_service", is_administrator | is_team_member)
-rules.add_perm("accreditation.start_assessment", is_administrator | is_team_lead)
+# An initial portfolio, while the service holds no valid award; a renewal, only inside the award's renewal window.
+rules.add_perm("accreditation.start_assessment", (is_administrator | is_team_lead) & holds_no_award_in_force)
+rules.add_perm("accreditation.start_renewal", (is_administrator | is_team_lead) & renewal_window_is_open)
 rules.add_perm("accreditation.view_portfolio", is_administrator | is_team_member)
 rules.add_perm("accreditation.edit_portfolio", is_team_member & portfolio_is_editable)
 rules.add_perm("accreditation.submit_portfolio", is_team_lead & portfolio_is_editable)

@@ -3,7 +3,7 @@
 import rules
 
 from accreditation.models import Assessment
-from accreditation.rules import assessment_in, is_team_lead, is_team_member
+from accreditation.rules import assessment_in, is_team_lead, is_team_member, renewal_window_is_open
 from reviews.rules import is_assigned_reviewer, is_lead_reviewer
 from workflow.rules import is_administrator
 
@@ -55,7 +55,10 @@ rules.add_perm("awards.read_decision", sees_award & decided)
 # On an award.
 rules.add_perm("awards.manage_award", is_administrator)
 rules.add_perm("awards.record_interim_review", is_administrator & interim_review_pending)
-# Whoever may start a portfolio for the service (its team lead, an administrator), once no other is open.
-rules.add_perm("awards.renew", (is_administrator | is_team_lead) & service_has_no_open_portfolio)
+# Whoever may start a portfolio for the service (its team lead, an administrator), once no other is open and the
+# award's renewal window has opened.
+rules.add_perm(
+    "awards.renew", (is_administrator | is_team_lead) & service_has_no_open_portfolio & renewal_window_is_open
+)
 # On a version of the award report.
 rules.add_perm("awards.download_report", sees_the_reports_award & report_is_ready)

@@ -222,3 +222,15 @@ def awarded(report_final, administrator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         decide(report_final, administrator)
     return Award.objects.get(assessment=report_final)
+
+
+@pytest.fixture
+def in_the_renewal_window(awarded):
+    """The clock on the day the award's renewal window opens: the first day a renewal may start."""
+    import time_machine
+
+    from accreditation.selectors.people import renewal_opens_on
+
+    opens = datetime.datetime.combine(renewal_opens_on(awarded), datetime.time(12))
+    with time_machine.travel(opens, tick=False):
+        yield opens.date()

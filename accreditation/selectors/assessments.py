@@ -12,7 +12,34 @@ from ..models import Assessment, EvidenceLink, Response, Service, User
 
 
 def assessment_for_portfolio(*, pk: int) -> Assessment | None:
-    return Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+    """The assessment, with `last_decision` (the panel's latest, or None) once the panel has decided or deferred, so
+    its pages can say what became of it; an open portfolio costs no read for it."""
+    assessment = Assessment.objects.select_related("service__organisation", "edition").filter(pk=pk).first()
+    if assessment is not None:
+        decided = assessment.status in (Assessment.Status.DEFERRED, Assessment.Status.DECIDED)
+        # Decisions belong to the awards app above this one: read through the reverse relation.
+        assessment.last_decision = assessment.decisions.order_by("-recorded_at", "-id").first() if decided else None
+        assessment.status_in_words = _status_in_words(assessment)
+    return assessment
+
+
+def _status_in_words(assessment: Assessment) -> str:
+    """What is true of a portfolio the team cannot edit, in the words its pages show."""
+    decision, status = assessment.last_decision, assessment.status
+    on = f" on {decision.decided_on:%-d %B %Y}" if decision else ""
+    if status == Assessment.Status.DECIDED and decision and decision.outcome == "awarded":
+        return f"This portfolio was awarded{on}; it is kept as it was decided."
+    if status == Assessment.Status.DECIDED and decision:
+        return f"The panel decided{on} not to make an award; the portfolio is kept as it was decided."
+    if status in Assessment.CLOSED_STATES:
+        return "This portfolio is closed; it is kept as it was."
+    if status == Assessment.Status.DEFERRED:
+        return f"The panel deferred its decision{on} until conditions are met; the portfolio is kept as it saw it."
+    if status == Assessment.Status.REPORT_FINAL:
+        return "The review report is final and waits for the panel's decision; the portfolio is kept as reviewed."
+    if status == Assessment.Status.REPORT_DRAFT:
+        return "The reviewers' draft report is with your team; the portfolio is kept as reviewed."
+    return "The portfolio is read-only while the reviewers have it."
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Assessment, Organisation, Service, ServiceMembership, User
+from ..models import Assessment, Organisation, Service, ServiceMembership, User, add_months
 
 DUE_SOON_DAYS = 90
 
@@ -23,10 +24,26 @@ def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
                 "service__memberships",
                 queryset=ServiceMembership.objects.select_related("user").order_by("role", "user__full_name"),
                 to_attr="team",
-            )
+            ),
+            # For `award_in_force`, asked of every service on the page (and by the start permission).
+            "service__awards",
         )
         .order_by("service__name")
     )
+
+
+def award_in_force(*, service: Service, today: datetime.date | None = None):
+    """The service's award valid on `today`, or None; of two (a renewal's award issued before the last one ends),
+    the one that lasts longer. Read through `service.awards` because the awards app sits above this one, so it costs
+    nothing when the page prefetched them, and valid means what `Award.is_valid_on` says."""
+    today = today or timezone.localdate()
+    valid = [award for award in service.awards.all() if award.is_valid_on(today)]
+    return max(valid, key=lambda award: award.valid_until, default=None)
+
+
+def renewal_opens_on(award) -> datetime.date:
+    """The first day the service may start the portfolio that renews `award`."""
+    return add_months(award.valid_until, -settings.RENEWAL_WINDOW_MONTHS)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ def portfolio_submit(*, assessment: Assessment, by: User) -> Assessment:
 @transaction.atomic
 def assessment_start(*, service: Service, by: User, kind: str = Assessment.Kind.INITIAL) -> Assessment:
     """Open a portfolio on the current edition, with an empty response for every standard."""
-    if not by.has_perm("accreditation.start_assessment", service):
+    permission = "accreditation.start_renewal" if kind == Assessment.Kind.RENEWAL else "accreditation.start_assessment"
+    if not by.has_perm(permission, service):
         raise PermissionDenied
     edition = edition_current()
     if edition is None:

@@ -251,6 +251,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 AWARD_VALID_MONTHS = env_int("AWARD_VALID_MONTHS", 36)
 AWARD_INTERIM_MONTHS = env_int("AWARD_INTERIM_MONTHS", 18)
 APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 28)
+# A service with a valid award may start its renewal portfolio this many months before the award expires, and not
+# before: earlier, a renewal would be judged on work the award has only just recognised.
+RENEWAL_WINDOW_MONTHS = env_int("RENEWAL_WINDOW_MONTHS", 6)
 # Public certificate checks per visitor (IP address) per minute, against guessing codes.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 20)
 

@@ -6,7 +6,7 @@ from workflow.rules import is_administrator, is_reviewer
 
 from ..rules import remember_memberships
 from ..selectors.assessments import open_assessments_progress
-from ..selectors.people import memberships_for_user, programme_summary
+from ..selectors.people import award_in_force, memberships_for_user, programme_summary, renewal_opens_on
 
 
 def home(request):
@@ -20,6 +20,9 @@ def home(request):
     for membership in memberships:
         membership.open_assessment = portfolios.get(membership.service_id)
         membership.can_start = user.has_perm("accreditation.start_assessment", membership.service)
+        membership.award = award_in_force(service=membership.service)
+        membership.renewal_opens_on = renewal_opens_on(membership.award) if membership.award else None
+        membership.can_renew = user.has_perm("accreditation.start_renewal", membership.service)
     return render(
         request,
         "accreditation/home.html",

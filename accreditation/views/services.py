@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ..models import Service
 from ..selectors.assessments import assessments_for_service, open_assessments_progress
-from ..selectors.people import service_team
+from ..selectors.people import award_in_force, renewal_opens_on, service_team
 from ..services.assessments import assessment_start
 from .access import refuse_unless_post, visible_or_404
 from .actions import attempt
@@ -12,11 +14,12 @@ from .actions import attempt
 @login_required
 def service_detail(request, service_id):
     service = visible_or_404(
-        Service.objects.select_related("organisation").filter(pk=service_id).first(),
+        Service.objects.select_related("organisation").prefetch_related("awards").filter(pk=service_id).first(),
         request.user,
         "accreditation.view_service",
     )
     assessments = assessments_for_service(service=service, user=request.user)
+    award = award_in_force(service=service)
     return render(
         request,
         "accreditation/services/detail.html",
@@ -26,6 +29,11 @@ def service_detail(request, service_id):
             "assessments": assessments,
             "open_assessment": open_assessments_progress(service_ids=[service.pk], user=request.user).get(service.pk),
             "can_start": request.user.has_perm("accreditation.start_assessment", service),
+            "award": award,
+            "renewal_opens_on": renewal_opens_on(award) if award else None,
+            "can_renew": request.user.has_perm("accreditation.start_renewal", service),
+            "renewal_window_months": settings.RENEWAL_WINDOW_MONTHS,
+            "today": timezone.localdate(),
         },
     )
 

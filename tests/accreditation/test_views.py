@@ -96,13 +96,14 @@ def test_someone_with_no_role_is_told_what_to_do(client):
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_queries, administrator, size):
-    """Session, user, memberships and their teams, open portfolios, the programme summary (4 counts and 2 lists)."""
+    """Session, user, memberships with their teams and awards, open portfolios, the programme summary (4 counts and
+    2 lists)."""
     for _ in range(size):
         service = ServiceFactory()
         MembershipFactory(service=service, user=administrator)
         MembershipFactory.create_batch(2, service=service)
     client.force_login(administrator)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="card h-100"') == size
 

@@ -142,7 +142,7 @@ def test_a_report_that_is_not_ready_is_neither_offered_nor_downloaded(client, aw
 
 
 def test_the_renewal_is_offered_to_the_team_lead_and_administrators_while_no_portfolio_is_open(
-    client, awarded, administrator, team_lead, team_member
+    client, awarded, administrator, team_lead, team_member, in_the_renewal_window
 ):
     assert RENEW in award_page(client, administrator, awarded)
     assert RENEW not in award_page(client, team_member, awarded)

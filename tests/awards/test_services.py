@@ -207,7 +207,7 @@ def test_a_failed_render_records_why_leaves_no_file_and_can_be_retried(
     assert len(set(Path(settings.MEDIA_ROOT).rglob("*.pdf")) - files_before) == 1
 
 
-def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_lead):
+def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_lead, in_the_renewal_window):
     previous = awarded.assessment
     renewal = assessment_renew(award=awarded, by=team_lead)
     assert renewal.kind == "renewal" and renewal.status == "draft"

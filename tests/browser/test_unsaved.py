@@ -16,7 +16,12 @@ def test_leaving_a_standard_with_an_unsaved_narrative_asks_first(live_server, br
     edition_with(standards_per_value=1)
     lead = MembershipFactory(role="lead", user__email="unsaved@example.org").user
     assessment = assessment_start(service=lead.memberships.get().service, by=lead)
-    standard = assessment.responses.select_related("standard").order_by("standard__value__order", "standard__order").first().standard
+    standard = (
+        assessment.responses.select_related("standard")
+        .order_by("standard__value__order", "standard__order")
+        .first()
+        .standard
+    )
     person = Visitor(browser, live_server.url, screenshots, [], "unsaved")
     person.sign_in("unsaved@example.org")
     page = person.go(reverse("portfolio:standard", args=[assessment.pk, standard.code]))
