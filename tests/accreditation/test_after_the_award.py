@@ -42,6 +42,8 @@ def test_the_home_shows_the_award_in_force_and_offers_no_new_portfolio(client, a
         assert awarded.interim_due_on.strftime("%-d %B %Y") in home
         assert reverse("awards:award", args=[awarded.reference]) in home
         assert "No portfolio in progress" not in home and "Start one" not in home
+        # The portfolio the service owed is handed in and awarded: no "Portfolio due … overdue" beside the award.
+        assert "Portfolio due" not in home and "overdue" not in home
 
 
 def test_the_service_page_offers_no_initial_portfolio_while_the_award_is_valid(
