@@ -22,6 +22,7 @@ def register_awards(*, query: str = "", setting: str = "", region: str = "", tod
         .select_related("service__organisation")
         .only(
             "reference",
+            "verification_code",
             "valid_from",
             "valid_until",
             "service__name",

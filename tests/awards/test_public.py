@@ -139,3 +139,34 @@ def test_public_pages_have_a_fixed_number_of_queries(client, django_assert_num_q
         assert client.get(reverse("public:register")).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(reverse("public:verify", args=[awards["valid"].verification_code])).status_code == 200
+
+
+def test_every_register_row_links_to_its_award_public_check(client, awards):
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        """The links inside each row of the register's table body."""
+
+        def __init__(self):
+            super().__init__()
+            self.rows, self.in_body = [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tbody":
+                self.in_body = True
+            elif tag == "tr" and self.in_body:
+                self.rows.append([])
+            elif tag == "a" and self.in_body and self.rows:
+                self.rows[-1].append(dict(attrs)["href"])
+
+        def handle_endtag(self, tag):
+            if tag == "tbody":
+                self.in_body = False
+
+    parser = Rows()
+    parser.feed(client.get(reverse("public:register")).content.decode())
+    assert len(parser.rows) == 2
+    for links, award in zip(parser.rows, (awards["interim_overdue"], awards["valid"]), strict=True):
+        assert links == [reverse("public:verify", args=[award.verification_code])]
+        response = client.get(links[0])
+        assert response.status_code == 200 and award.reference in response.content.decode()
