@@ -10,6 +10,7 @@ from tests.factories import MembershipFactory, UserFactory
 from workflow.models import AuditEvent
 
 from .conftest import due
+from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_the_assign_form_refuses_a_same_organisation_reviewer_by_direct_post(
     client.force_login(administrator)
     response = client.post(
         reverse("reviews:assign", args=[submitted.pk]),
-        {"reviewer": same_organisation_reviewer.pk, "is_lead": "on", "due_on": due().isoformat()},
+        {"reviewer": same_organisation_reviewer.pk, "is_lead": "on", **date_fields("due_on", due())},
         follow=True,
     )
     assert "Choose a reviewer from the list" in response.content.decode()
