@@ -33,6 +33,10 @@ class UKDateInput(forms.MultiWidget):
             attrs,
         )
 
+    def id_for_label(self, id_):
+        # The error summary links here: to the Day box, where the date begins.
+        return f"{id_}_0" if id_ else ""
+
     def decompress(self, value):
         if isinstance(value, str):
             # An initial value given as an ISO date (from a query string or a test) is shown as its parts.

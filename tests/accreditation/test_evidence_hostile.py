@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accreditation.models import Evidence, Response
 from accreditation.services.evidence.checks import describe_size_over, describe_type, evidence_check_file
-from tests.files import BENIGN, HOSTILE, SLOW, big_docx, big_pdf, upload
 from tests.dates import date_fields
+from tests.files import BENIGN, HOSTILE, SLOW, big_docx, big_pdf, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accreditation.models import Evidence, Response
+from tests.dates import date_fields
 from tests.factories import MembershipFactory, ServiceFactory
 from tests.files import ALLOWED, upload
-from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 

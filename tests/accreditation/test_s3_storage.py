@@ -19,8 +19,8 @@ from moto import mock_aws
 
 from accreditation.models import Evidence
 from awards.models import AwardReport
-from tests.files import ALLOWED, upload
 from tests.dates import date_fields
+from tests.files import ALLOWED, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -192,7 +192,9 @@ def test_a_double_click_on_record_records_the_decision_once(client, report_final
 def test_a_decision_date_out_of_range_is_refused_on_the_form(client, report_final, administrator, decided_on, problem):
     """9999-12-31 used to be a 500 (the award's expiry ran past the last date there is)."""
     client.force_login(administrator)
-    response = client.post(reverse("awards:decision", args=[report_final.pk]), decision_data(**date_fields("decided_on", decided_on)))
+    response = client.post(
+        reverse("awards:decision", args=[report_final.pk]), decision_data(**date_fields("decided_on", decided_on))
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert problem in page and "Meets the standards." in page, "the typed rationale is kept"

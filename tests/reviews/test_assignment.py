@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from reviews.models import Assignment, Conflict
 from reviews.services.assignments import Reply, assignment_create, assignment_remove, assignment_respond
+from tests.dates import date_fields
 from tests.factories import MembershipFactory, UserFactory
 from workflow.models import AuditEvent
 
 from .conftest import due
-from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from reviews.models import Visit
 from reviews.selectors.report import consensus_matrix
 from reviews.services.scoring import review_submit
+from tests.dates import date_fields
 
 from .test_workflow import score_all
-from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
