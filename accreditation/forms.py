@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from standards.models import Rating
 from workflow.forms import UKDateField
@@ -58,6 +59,8 @@ class EvidenceForm(forms.ModelForm):
     )
     effective_on = UKDateField(
         label="Date of the evidence",
+        # Declared, the field no longer takes the model's default: today, as the page offered before.
+        initial=timezone.localdate,
         help_text=Evidence._meta.get_field("effective_on").help_text,
         error_messages={"required": "Enter the date of the evidence"},
     )

@@ -18,6 +18,14 @@ from tests.reviews.test_drafts_and_visit import visit_data
 pytestmark = pytest.mark.django_db
 
 
+def test_new_evidence_offers_today_as_its_date(client, assessment, team_member):
+    client.force_login(team_member)
+    page = client.get(reverse("evidence:add", args=[assessment.service_id])).content.decode()
+    today = timezone.localdate()
+    for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+        assert f'name="effective_on_{part}" value="{value}"' in page
+
+
 def test_evidence_is_saved_with_its_typed_date(client, assessment, team_member):
     client.force_login(team_member)
     response = client.post(
