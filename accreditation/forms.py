@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from standards.models import Rating
+from workflow.forms import UKDateField
 
 from .models import NARRATIVE_MAX_LENGTH, Evidence, Response, User
 
@@ -55,6 +57,13 @@ class EvidenceForm(forms.ModelForm):
             "Leave empty to add a written note without a file."
         ),
     )
+    effective_on = UKDateField(
+        label="Date of the evidence",
+        # Declared, the field no longer takes the model's default: today, as the page offered before.
+        initial=timezone.localdate,
+        help_text=Evidence._meta.get_field("effective_on").help_text,
+        error_messages={"required": "Enter the date of the evidence"},
+    )
     no_personal_data = forms.BooleanField(
         label="I confirm this evidence contains no identifiable personal data",
         help_text="Remove names, photos of faces, dates of birth and case details before uploading.",
@@ -67,7 +76,6 @@ class EvidenceForm(forms.ModelForm):
         model = Evidence
         fields = ["title", "description", "kind", "effective_on", "contributed_by", "owner", "file", "no_personal_data"]
         widgets = {
-            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"contributed_by": "Contributed by", "kind": "Kind of evidence"}

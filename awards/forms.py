@@ -1,13 +1,13 @@
 from django import forms
 
+from workflow.forms import UKDateField
+
 from .models import Appeal, Outcome, PanelMember
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="The panel's decision", choices=Outcome.choices, widget=forms.RadioSelect)
-    decided_on = forms.DateField(
-        label="Date of the panel", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    decided_on = UKDateField(label="Date of the panel", error_messages={"required": "Enter the date the panel met"})
     rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     override_reason = forms.CharField(
         label="Why the panel departed from the recommendation",
@@ -42,9 +42,7 @@ class PanelSeatForm(forms.Form):
 
 class ConditionDraftForm(forms.Form):
     text = forms.CharField(label="Condition", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    due_on = forms.DateField(
-        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due_on = UKDateField(label="Due", required=False)
 
     def clean(self):
         data = super().clean()

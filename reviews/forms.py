@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accreditation.models import User
 from standards.models import Rating
+from workflow.forms import UKDateField
 
 from .models import ActionPoint, ReviewReport, Visit
 
@@ -17,7 +18,7 @@ class AssignForm(forms.Form):
     is_lead = forms.BooleanField(
         label="Lead reviewer", required=False, help_text="The lead records the visit, the consensus and the report."
     )
-    due_on = forms.DateField(label="Review due by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = UKDateField(label="Review due by", error_messages={"required": "Enter the date the review is due by"})
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,11 +96,12 @@ class ReturnForm(forms.Form):
 
 
 class VisitForm(forms.ModelForm):
+    visited_on = UKDateField(label="Date of the visit", error_messages={"required": "Enter the visit date"})
+
     class Meta:
         model = Visit
         fields = ["visited_on", "mode", "met", "findings"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "met": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 8}),
         }

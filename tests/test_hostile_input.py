@@ -49,6 +49,12 @@ COMMON_FIELDS = [
     *("evidence", "reviewer", "is_lead", "due_on", "reply", "mode", "visited_on", "met", "findings", "strengths"),
     *("areas_for_development", "action_points", "comments", "text", "check_note", "result_note", "valid_until"),
     *("action", "_selected_action", "select_across", "index", "post", "q", "page", "email", "full_name", "name"),
+    # The three boxes of each date (workflow.forms.UKDateField).
+    *(
+        f"{date}_{part}"
+        for date in ("effective_on", "decided_on", "due_on", "visited_on")
+        for part in ("day", "month", "year")
+    ),
 ]
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's own widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -86,6 +87,8 @@ ROOT_URLCONF = "accreditation.urls"
 WSGI_APPLICATION = "accreditation.wsgi.application"
 ASGI_APPLICATION = "accreditation.asgi.application"
 
+# Widgets render through the project's template engine, so a widget's template can live in templates/widgets/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

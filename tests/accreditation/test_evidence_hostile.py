@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accreditation.models import Evidence, Response
 from accreditation.services.evidence.checks import describe_size_over, describe_type, evidence_check_file
+from tests.dates import date_fields
 from tests.files import BENIGN, HOSTILE, SLOW, big_docx, big_pdf, upload
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def form_data(**overrides):
         "title": "Community meeting minutes",
         "description": "What the team agreed.",
         "kind": "meeting",
-        "effective_on": "2026-05-12",
+        **date_fields("effective_on", "2026-05-12"),
         "contributed_by": "staff",
         "no_personal_data": "on",
     } | overrides

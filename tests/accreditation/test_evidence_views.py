@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accreditation.models import Evidence, Response
+from tests.dates import date_fields
 from tests.factories import MembershipFactory, ServiceFactory
 from tests.files import ALLOWED, upload
 
@@ -17,7 +18,7 @@ def form_data(**overrides):
         "title": "Community meeting minutes",
         "description": "May's meeting.",
         "kind": "meeting",
-        "effective_on": "2026-05-12",
+        **date_fields("effective_on", "2026-05-12"),
         "contributed_by": "service_user",
         "no_personal_data": "on",
     }

@@ -19,6 +19,7 @@ from moto import mock_aws
 
 from accreditation.models import Evidence
 from awards.models import AwardReport
+from tests.dates import date_fields
 from tests.files import ALLOWED, upload
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_evidence_uploaded_through_the_page_downloads_byte_for_byte_from_the_buc
         {
             "title": "Community meeting minutes",
             "kind": "meeting",
-            "effective_on": "2026-05-12",
+            **date_fields("effective_on", "2026-05-12"),
             "contributed_by": "service_user",
             "owner": team_member.pk,
             "no_personal_data": "on",

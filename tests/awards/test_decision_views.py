@@ -10,6 +10,7 @@ from django.utils import timezone
 from awards.models import Appeal, Award, Decision
 from awards.services import ConditionDraft
 from tests.conftest import decide
+from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def decision_data(*, panel=(("Chris Chair", "chair"), ("Lou Lived", "lived_exper
     """What the decision form posts: the decision, the panel's rows, no conditions."""
     data = {
         "outcome": "awarded",
-        "decided_on": timezone.localdate().isoformat(),
+        **date_fields("decided_on", timezone.localdate()),
         "rationale": "Meets the standards.",
         "override_reason": "",
         "panel-TOTAL_FORMS": str(len(panel)),
@@ -35,7 +36,7 @@ def decision_data(*, panel=(("Chris Chair", "chair"), ("Lou Lived", "lived_exper
 
 def test_the_decision_page_refuses_a_non_administrator_post(client, report_final, team_lead):
     client.force_login(team_lead)
-    data = {"outcome": "awarded", "decided_on": timezone.localdate().isoformat(), "rationale": "x"}
+    data = {"outcome": "awarded", **date_fields("decided_on", timezone.localdate()), "rationale": "x"}
     assert client.post(reverse("awards:decision", args=[report_final.pk]), data).status_code == 403
     assert not Decision.objects.exists()
 
@@ -191,7 +192,9 @@ def test_a_double_click_on_record_records_the_decision_once(client, report_final
 def test_a_decision_date_out_of_range_is_refused_on_the_form(client, report_final, administrator, decided_on, problem):
     """9999-12-31 used to be a 500 (the award's expiry ran past the last date there is)."""
     client.force_login(administrator)
-    response = client.post(reverse("awards:decision", args=[report_final.pk]), decision_data(decided_on=decided_on))
+    response = client.post(
+        reverse("awards:decision", args=[report_final.pk]), decision_data(**date_fields("decided_on", decided_on))
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert problem in page and "Meets the standards." in page, "the typed rationale is kept"

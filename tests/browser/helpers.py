@@ -47,3 +47,11 @@ class Visitor:
 
     def close(self):
         self.context.close()
+
+
+def fill_date(page, legend: str, date) -> None:
+    """Type a date into the Day, Month and Year boxes of the date whose fieldset has this legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(date.day))
+    group.get_by_label("Month").fill(str(date.month))
+    group.get_by_label("Year").fill(str(date.year))

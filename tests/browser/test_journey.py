@@ -12,7 +12,7 @@ from accreditation.models import Assessment
 from awards.models import Award
 from tests.factories import MembershipFactory, UserFactory, edition_with
 
-from .helpers import Visitor
+from .helpers import Visitor, fill_date
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -103,12 +103,12 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     admin.check("09-home-admin")
     page.get_by_role("link", name="Willow Ward").first.click()
     admin.check("10-review-hub-admin")
-    due = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    due = datetime.date.today() + datetime.timedelta(days=30)
     for reviewer, lead in (("Rhea Reviewer", True), ("Remy Reviewer", False)):
         page.locator("#id_reviewer").select_option(label=reviewer)
         if lead:
             page.get_by_label("Lead reviewer").check()
-        page.get_by_label("Review due by").fill(due)
+        fill_date(page, "Review due by", due)
         page.get_by_role("button", name="Assign").click()
         assert "has been asked to review" in page.content()
 
@@ -195,7 +195,7 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     assert "Consensus saved" in page.content()
 
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/visit/")
-    page.get_by_label("Date of the visit").fill(datetime.date.today().isoformat())
+    fill_date(page, "Date of the visit", datetime.date.today())
     page.get_by_label("Mode").select_option("in_person")
     page.get_by_label("Who you met").fill("6 residents, 2 nurses, the ward manager")
     page.get_by_label("Findings").fill("A warm, busy ward.")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from reviews.models import Assignment, Conflict
 from reviews.services.assignments import Reply, assignment_create, assignment_remove, assignment_respond
+from tests.dates import date_fields
 from tests.factories import MembershipFactory, UserFactory
 from workflow.models import AuditEvent
 
@@ -76,7 +77,7 @@ def test_the_assign_form_refuses_a_same_organisation_reviewer_by_direct_post(
     client.force_login(administrator)
     response = client.post(
         reverse("reviews:assign", args=[submitted.pk]),
-        {"reviewer": same_organisation_reviewer.pk, "is_lead": "on", "due_on": due().isoformat()},
+        {"reviewer": same_organisation_reviewer.pk, "is_lead": "on", **date_fields("due_on", due())},
         follow=True,
     )
     assert "Choose a reviewer from the list" in response.content.decode()

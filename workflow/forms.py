@@ -1,0 +1,107 @@
+"""Form pieces every app's forms share. It sits in the lowest layer so any forms module can import it."""
+
+import datetime
+import re
+
+from django import forms
+
+ONE_OR_TWO_DIGITS = re.compile(r"[0-9]{1,2}")
+DIGITS = re.compile(r"[0-9]+")
+PARTS = ("day", "month", "year")
+
+
+class UKDateInput(forms.MultiWidget):
+    """The GOV.UK Design System's date input: Day, Month and Year as three numeric text boxes in a fieldset.
+
+    A browser's own date picker shows dates in the order of the browser's locale (often mm/dd/yyyy), which misleads
+    people on a UK service; three labelled boxes cannot be misread. Posted as `<name>_day`, `<name>_month` and
+    `<name>_year`."""
+
+    template_name = "widgets/uk_date_input.html"
+
+    def __init__(self, attrs=None):
+        # Text, not number, inputs: a number box drops a leading zero and changes with the scroll wheel.
+        # `size` gives the boxes their widths (2, 2 and 4 digits) without inline styles, which the CSP refuses.
+        # The class is Bootstrap's for a page that draws the widget without crispy-forms, which replaces it.
+        numeric = {"class": "form-control", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(
+            {
+                "day": forms.TextInput({**numeric, "size": 2}),
+                "month": forms.TextInput({**numeric, "size": 2}),
+                "year": forms.TextInput({**numeric, "size": 4}),
+            },
+            attrs,
+        )
+
+    def id_for_label(self, id_):
+        # The error summary links here: to the Day box, where the date begins.
+        return f"{id_}_0" if id_ else ""
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            # An initial value given as an ISO date (from a query string or a test) is shown as its parts.
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        field_id = widget["attrs"].get("id", name)
+        widget["hint_id"] = f"{field_id}_hint"
+        # Django marks a field with errors aria-invalid; the boxes then point at the error too, by Django's id for it.
+        widget["invalid"] = widget["attrs"].get("aria-invalid") == "true"
+        described_by = f"{field_id}_hint {field_id}_error" if widget["invalid"] else f"{field_id}_hint"
+        for subwidget, part in zip(widget["subwidgets"], PARTS, strict=True):
+            subwidget["label"] = part.capitalize()
+            subwidget["attrs"]["aria-describedby"] = described_by
+        return context
+
+
+class UKDateField(forms.MultiValueField):
+    """A date typed as day, month and year, checked with messages that say what to fix (GOV.UK's date pattern).
+
+    What was typed is kept on the page when it is wrong, since the widget shows the posted parts again. Pass
+    `error_messages={"required": "Enter the visit date"}` to name the date in the message for a missing date."""
+
+    widget = UKDateInput
+    default_error_messages = {
+        "required": "Enter the date",
+        "incomplete": "The date must include a {missing}",
+        "numbers": "Enter the day, month and year as numbers, for example 27 3 2026",
+        "year": "The year must be 4 digits",
+        "invalid": "Enter a real date",
+    }
+
+    def __init__(self, **kwargs):
+        # The parts are checked together in clean(): one message for the date, not one per box.
+        parts = [forms.CharField(required=False) for _ in PARTS]
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def clean(self, value):
+        if not isinstance(value, list | tuple):
+            value = self.widget.decompress(value)
+        day, month, year = (str(part if part is not None else "").strip() for part in [*value, None, None, None][:3])
+        if not (day or month or year):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [name for name, part in zip(PARTS, (day, month, year), strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(
+                self.error_messages["incomplete"].format(missing=" and a ".join(missing)), code="incomplete"
+            )
+        if not (ONE_OR_TWO_DIGITS.fullmatch(day) and ONE_OR_TWO_DIGITS.fullmatch(month) and DIGITS.fullmatch(year)):
+            raise forms.ValidationError(self.error_messages["numbers"], code="numbers")
+        if len(year) != 4:
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        try:
+            date = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        self.run_validators(date)
+        return date
