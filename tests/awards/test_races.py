@@ -19,9 +19,8 @@ from awards.services import PanelSeat, decision_record, report_retry
 from awards.tasks import recover_stuck_reports
 from tests.conftest import PANEL
 from tests.factories import MembershipFactory, UserFactory
+from tests.workers import DATABASE_BACKEND, kill_when, run_worker_until_idle, start_worker
 from workflow.models import AuditEvent
-
-from .worker import DATABASE_BACKEND, kill_when, run_worker_until_idle, start_worker
 
 R = AwardReport.Status
 

@@ -1,7 +1,6 @@
 """Task rows a killed worker left RUNNING are failed by workflow.tasks.recover_abandoned_tasks, whatever the task."""
 
 import datetime
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.workers import worker_environment
 from workflow.models import WorkerHeartbeat
 from workflow.scheduler import UNKNOWN_WORKER_GRACE, fail_abandoned_tasks
 from workflow.tasks import recover_abandoned_tasks
@@ -115,15 +115,7 @@ def test_two_runs_at_once_fail_each_row_once(database_tasks):
 def test_a_killed_worker_command_leaves_a_row_the_job_fails(database_tasks):
     """A real `manage.py worker` is SIGKILLed in the middle of a slow task: its row stays RUNNING, under the same
     worker id as its heartbeat, until the heartbeat is stale; then the job fails it."""
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "accreditation.settings.dev",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = worker_environment(WORKER_HEARTBEAT_SECONDS="1", DEBUG="false")
     result = sleep.enqueue(120)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.1", "--worker-id", "doomed"],

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.workers import worker_environment
 from workflow.models import ScheduledRun, WorkerHeartbeat
 from workflow.scheduler import enqueue_due, heartbeat_age, slot_start, tick
 from workflow.tasks import tidy_up
@@ -152,14 +153,7 @@ def test_two_workers_ticking_at_the_same_moment_enqueue_a_job_once(database_task
 def test_the_worker_command_beats_and_readyz_sees_it(client, settings):
     """A real `manage.py worker` process against the test database: its heartbeat makes /readyz/ pass."""
     assert client.get(reverse("readyz")).json()["failed"] == ["worker"]
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "accreditation.settings.dev",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-        "DEBUG": "false",
-    }
+    env = worker_environment(WORKER_HEARTBEAT_SECONDS="1", DEBUG="false")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--no-startup-delay", "--worker-id", "test-worker"],
         cwd=django_settings.BASE_DIR,

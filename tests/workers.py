@@ -12,7 +12,8 @@ from django.db import connection
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def worker_environment(media_root) -> dict:
+def worker_environment(media_root=None, **extra: str) -> dict:
+    """The environment of a task worker subprocess on the test database (and `extra` settings from the environment)."""
     database = connection.settings_dict
     url = (
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
@@ -21,8 +22,9 @@ def worker_environment(media_root) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "accreditation.settings.dev",
         "DATABASE_URL": url,
-        "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": "WARNING",
+        **({"MEDIA_ROOT": str(media_root)} if media_root is not None else {}),
+        **extra,
     }
 
 
