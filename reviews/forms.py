@@ -189,3 +189,18 @@ class ScoreSheetForm(forms.Form):
         for problem in self.problems:
             self.add_error(None, problem)
         return super().clean()
+
+
+class ConsensusForm(ScoreSheetForm):
+    """The consensus sheet (`consensus-<response id>`, `reason-<response id>`). Each reason is also a field of the
+    form, with the element's own id, so a problem with one (the service's missing reason) shows on its row and the
+    error summary links to it."""
+
+    def __init__(self, data, *, standards: list[tuple[int, str]]):
+        super().__init__(data, response_ids=[pk for pk, _ in standards], score_prefix="consensus", text_prefix="reason")
+        self.auto_id = "%s"
+        for pk, code in standards:
+            self.fields[f"reason-{pk}"] = forms.CharField(label=f"Reason for {code}", required=False, strip=False)
+
+    def row_errors(self, response_id: int) -> list[str]:
+        return self.errors.get(f"reason-{response_id}", [])

@@ -84,7 +84,8 @@ def visit_save(
 @transaction.atomic
 def consensus_save(*, assessment: Assessment, entries: dict[int, tuple[str, str]], by: User) -> int:
     """Record the agreed score per standard ({response id: (score, reason)}). A reason is required where the
-    reviewers' submitted scores of the current round disagree. Returns how many standards changed."""
+    reviewers' submitted scores of the current round disagree: if one is missing, nothing is saved and the error
+    names each such standard's reason as `reason-<response id>`. Returns how many standards changed."""
     assessment = locked_assessment(assessment_id=assessment.pk, by=by, permission="reviews.lead_review")
     review_round = round_current(assessment=assessment)
     responses = {
@@ -99,18 +100,20 @@ def consensus_save(*, assessment: Assessment, entries: dict[int, tuple[str, str]
         assignment__review_submissions__round=review_round,
     ).values_list("response_id", "score"):
         submitted_scores.setdefault(response_id, []).append(score)
-    missing_reasons = [
-        responses[response_id].standard.code
+    # Each problem on its standard's reason (`reason-<response id>`), so the page shows it on that row.
+    missing_reasons = {
+        f"reason-{response_id}": ValidationError(
+            f"The reviewers disagreed on {responses[response_id].standard.code}: give the reason for the consensus "
+            "score."
+        )
         for response_id, (score, reason) in entries.items()
         if response_id in responses
         and score
         and disagreements(submitted_scores.get(response_id, []))
         and not reason.strip()
-    ]
+    }
     if missing_reasons:
-        raise ValidationError(
-            f"Reviewers disagreed on {', '.join(missing_reasons)}: give the reason for the consensus score of each."
-        )
+        raise ValidationError(missing_reasons)
     existing = {item.response_id: item for item in ConsensusScore.objects.filter(response_id__in=responses)}
     changed = 0
     for response_id, (score, reason) in entries.items():

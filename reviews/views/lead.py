@@ -10,7 +10,7 @@ from accreditation.views.access import refuse_unless_post
 from accreditation.views.actions import act, attempt
 from workflow.engine import available_transitions, transition
 
-from ..forms import ReportForm, ReturnForm, ScoreSheetForm, VisitForm
+from ..forms import ConsensusForm, ReportForm, ReturnForm, VisitForm
 from ..models import ReviewReport
 from ..selectors.assignments import assignment_of
 from ..selectors.report import consensus_matrix, consensus_results, report_of, visit_of
@@ -101,7 +101,9 @@ def visit(request, pk):
 
 @login_required
 def consensus(request, pk):
-    """Standards × reviewers. Reviewers see it once they have submitted their own scores."""
+    """Each standard with every submitted reviewer's score, by value. Reviewers see it once they have submitted their
+    own scores; the lead records the consensus. Where every reviewer gave the same score it is filled in (not saved
+    until the lead saves); a saved consensus, or what was just typed, comes first."""
     assessment = review_or_404(request, pk)
     if not request.user.has_perm("reviews.see_consensus", assessment):
         messages.info(request, "Submit your own scores first; then you can see everyone's.")
@@ -113,11 +115,8 @@ def consensus(request, pk):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = ScoreSheetForm(
-            request.POST,
-            response_ids=[row.response.pk for row in matrix.rows],
-            score_prefix="consensus",
-            text_prefix="reason",
+        form = ConsensusForm(
+            request.POST, standards=[(row.response.pk, row.response.standard.code) for row in matrix.rows]
         )
         if form.is_valid():
             done, _ = attempt(
@@ -129,17 +128,12 @@ def consensus(request, pk):
             if done:
                 return redirect("reviews:consensus", pk=assessment.pk)
     for row in matrix.rows:
-        saved = (row.consensus.score, row.consensus.reason) if row.consensus else ("", "")
-        row.form_score, row.form_reason = form.entries.get(row.response.pk, saved) if form is not None else saved
+        row.form_score, row.form_reason = form.entries[row.response.pk] if form is not None else row.proposed
+        row.errors = form.row_errors(row.response.pk) if form is not None else []
     return render(
         request,
         "reviews/consensus.html",
-        {
-            "assessment": assessment,
-            "matrix": matrix,
-            "can_edit": can_edit,
-            "problems": form.non_field_errors() if form is not None else [],
-        },
+        {"assessment": assessment, "matrix": matrix, "can_edit": can_edit, "form": form},
     )
 
 

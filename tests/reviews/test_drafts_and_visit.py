@@ -50,7 +50,7 @@ def test_the_consensus_page_names_who_has_not_submitted_and_hides_their_drafts(
         assert DRAFT_COMMENT not in body
         assert "Sam Second" in body and "has not submitted" in body
         assert "Sam Second and" not in body and "and Sam Second" not in body, "no agreement pair with a draft"
-        assert "Reviewers disagree" not in body
+        assert "consensus-standard disagreement" not in body, "a draft makes no disagreement"
 
 
 def test_the_consensus_page_uses_both_once_both_have_submitted(client, lead_submitted_second_drafting, lead_reviewer):

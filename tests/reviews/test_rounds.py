@@ -118,7 +118,7 @@ def test_the_pages_and_guards_read_the_current_round(client, round_two, lead_rev
     assert not any("Waiting" in problem for problem in report_release_problems(round_two))
     # The consensus compares the round-2 scores: not_met against partly_met everywhere.
     page = client.get(reverse("reviews:consensus", args=[round_two.pk])).content.decode()
-    assert page.count('class="disagreement"') == round_two.responses.count()
+    assert page.count('consensus-standard disagreement"') == round_two.responses.count()
     assert "Round two, lead" in page and "Round one, lead" not in page
 
 
@@ -166,8 +166,8 @@ def test_the_score_history_names_each_changes_round(client, round_two, administr
     client.force_login(administrator)
     page = client.get(reverse("reviews:history", args=[round_two.pk])).content.decode()
     newest = page.index("<tbody>")
-    assert "<td>2</td><td>BEL.1</td>" in page[newest:].replace("\n", "")
-    assert "<td>1</td><td>BEL.1</td>" in page[newest:].replace("\n", "")
+    assert '<td data-label="Round">2</td><td data-label="Standard">BEL.1</td>' in page[newest:].replace("\n", "")
+    assert '<td data-label="Round">1</td><td data-label="Standard">BEL.1</td>' in page[newest:].replace("\n", "")
     assert ReviewerScore.objects.filter(assignment=lead, response=bel).count() == 2
 
 
