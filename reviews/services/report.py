@@ -103,8 +103,7 @@ def consensus_save(*, assessment: Assessment, entries: dict[int, tuple[str, str]
     # Each problem on its standard's reason (`reason-<response id>`), so the page shows it on that row.
     missing_reasons = {
         f"reason-{response_id}": ValidationError(
-            f"The reviewers disagreed on {responses[response_id].standard.code}: give the reason for the consensus "
-            "score."
+            "The reviewers disagreed, so give the reason for this consensus score.", code="reason_needed"
         )
         for response_id, (score, reason) in entries.items()
         if response_id in responses

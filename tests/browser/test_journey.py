@@ -185,13 +185,22 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
         person_page.get_by_role("button", name="Submit my scores").click()
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/consensus/")
     lead_reviewer.check("19-consensus")
-    assert page.locator("tr.disagreement").count() == 2
-    for code in codes:
-        row = page.locator("tr", has=page.locator("th", has_text=code))
-        row.get_by_label(f"Consensus score for {code}").select_option("met")
+    assert page.locator(".consensus-standard.disagreement").count() == 2
+    for code in codes[2:]:  # both reviewers gave these Met: filled in, to be checked and saved
+        assert page.get_by_label(f"Consensus score for {code}").input_value() == "met"
     for code in codes[:2]:
-        page.get_by_label("Reason").nth(codes.index(code)).fill("Weighed the visit findings.")
-    page.get_by_role("button", name="Save the consensus").click()
+        assert page.get_by_label(f"Consensus score for {code}").input_value() == ""
+        page.get_by_label(f"Consensus score for {code}").select_option("met")
+    page.get_by_label(f"Reason for {codes[0]}").fill("Weighed the visit findings.")
+    page.get_by_role("button", name="Save the consensus").last.click()
+    # The missing reason is on its row, and the summary at the top links to it; nothing chosen is lost.
+    page.locator(".error-summary").get_by_role("link", name=re.compile(f"Reason for {codes[1]}")).click()
+    assert page.get_by_label(f"Reason for {codes[1]}").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label(f"Consensus score for {codes[1]}").input_value() == "met"
+    assert page.get_by_label(f"Reason for {codes[0]}").input_value() == "Weighed the visit findings."
+    lead_reviewer.check("19-consensus-error")
+    page.get_by_label(f"Reason for {codes[1]}").fill("Weighed the visit findings.")
+    page.get_by_role("button", name="Save the consensus").first.click()
     assert "Consensus saved" in page.content()
 
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/visit/")

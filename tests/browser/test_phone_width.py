@@ -136,10 +136,10 @@ def test_every_page_fits_a_phone_for_every_role(live_server, browser, screenshot
     assert not failures, "\n".join(failures)
 
 
-def test_the_consensus_page_fits_a_tablet(live_server, browser, screenshots, world, more_states):  # noqa: F811
+def test_the_consensus_page_fits_a_tablet_and_a_phone(live_server, browser, screenshots, world, more_states):  # noqa: F811
     person = Visitor(browser, live_server.url, screenshots, [], "tablet")
     person.sign_in(EMAILS[REVIEWER_A])
-    for size in TABLETS:
+    for size in [*TABLETS, PHONE]:
         person.page.set_viewport_size(size)
         page = person.go(more_states["consensus"])
         page.wait_for_load_state()

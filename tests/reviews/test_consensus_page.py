@@ -79,9 +79,8 @@ def test_saving_the_filled_in_page_leaves_the_disagreements_to_do(client, scored
     assert "Filled in from the reviewers' scores" not in page
     summary = page[page.index('id="values-heading"') : page.index('id="agreement-heading"')]
     assert '<a href="#value-BEL">' in summary and 'id="value-BEL"' in page
-    bel_row = summary[summary.index("#value-BEL") : summary.index("#value-BOU")]
-    assert '"Reviewers agree">1<' in bel_row and '"Reviewers disagree"><strong>1</strong>' in bel_row
-    assert '"Consensus saved">1 of 2<' in bel_row
+    bel = summary[summary.index("#value-BEL") : summary.index("#value-BOU")]
+    assert "Reviewers agree on 1 · disagree on <strong>1</strong> · consensus saved for 1 of 2" in bel
 
 
 def test_a_missing_reason_shows_on_its_row_and_the_summary_links_to_it(client, scored, lead_reviewer):
@@ -99,7 +98,7 @@ def test_a_missing_reason_shows_on_its_row_and_the_summary_links_to_it(client, s
     assert f'<a href="#reason-{bel1.pk}" class="alert-link">Reason for BEL.1: ' in body
     assert body.count('class="alert-link"') == 1, "only the row without its reason"
     error = f'<p class="invalid-feedback d-block mb-1" id="reason-{bel1.pk}-error">'
-    assert error in body and "The reviewers disagreed on BEL.1: give the reason" in body
+    assert error in body and "The reviewers disagreed, so give the reason for this consensus score." in body
     assert f'id="reason-{bel1.pk}" rows="2" maxlength="3000" aria-describedby="reason-{bel1.pk}-error"' in body
     assert selected(body, bel1.pk) == "partly_met" and selected(body, saf2.pk) == "met"
     assert "Seen at the visit." in body and "Typed and not yet saved." in body, "nothing typed is lost"
@@ -113,5 +112,5 @@ def test_the_service_names_the_reason_of_each_standard_missing_one(scored, lead_
         consensus_save(assessment=scored, entries=entries, by=lead_reviewer)
     assert set(raised.value.error_dict) == {f"reason-{bel1.pk}", f"reason-{saf2.pk}"}
     assert raised.value.message_dict[f"reason-{saf2.pk}"] == [
-        "The reviewers disagreed on SAF.2: give the reason for the consensus score."
+        "The reviewers disagreed, so give the reason for this consensus score."
     ]
