@@ -65,6 +65,10 @@ def test_scoring_and_consensus_pages_have_a_fixed_number_of_queries(
     with django_assert_num_queries(CONSENSUS_QUERIES):
         response = client.get(reverse("reviews:consensus", args=[assessment.pk]))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('class="card mb-3 consensus-standard') == 10 * standards_per_value
+    assert page.count('class="consensus-value') == 10, "one section per value"
+    assert page.count("<dt>") == 10 * standards_per_value * (reviewers + 1), "the team and each reviewer"
 
 
 @pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])
