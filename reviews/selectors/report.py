@@ -33,7 +33,7 @@ class ConsensusRow:
     scores: list[ScoreCell | None]
     consensus: ConsensusScore | None
     disagreement: bool
-    agreed: str = ""  # the score every submitted reviewer gave, when they all gave the same one
+    agreed: str = ""  # the score every reviewer on the team gave, when all have submitted and gave the same one
 
     @property
     def proposed(self) -> tuple[str, str]:
@@ -111,6 +111,7 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
         .order_by("-is_lead", "assigned_at")
     )
     reviewers = [member for member in team if member.review_submitted_at is not None]
+    waiting = [member for member in team if member.review_submitted_at is None]
     # Only the columns the matrix shows: not the narratives, statements or guidance, which are most of the bytes.
     responses = list(
         Response.objects.filter(assessment=assessment)
@@ -143,7 +144,8 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
                 scores=row_scores,
                 consensus=consensus,
                 disagreement=disagreements([score.score for score in row_scores if score]),
-                agreed=shared_score(row_scores),
+                # Not "agreed by all" while someone on the team has still to submit.
+                agreed="" if waiting else shared_score(row_scores),
             )
         )
     columns = {
@@ -159,7 +161,7 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     return ConsensusMatrix(
         reviewers=reviewers,
         rows=rows,
-        waiting=[member for member in team if member.review_submitted_at is None],
+        waiting=waiting,
         pairs=pairs,
         self_vs_consensus=agreement("The team's self-ratings", "Consensus", self_column, consensus_column),
     )
