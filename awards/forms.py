@@ -48,19 +48,23 @@ class PanelSeatForm(SaysWhatToDo, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("name")) != bool(data.get("role")):
-            raise forms.ValidationError("Give both a name and a role, or leave the row empty.")
+        if data.get("name") and not data.get("role"):
+            raise forms.ValidationError(f"Choose the role of {data['name']} on the panel, or clear the name.")
+        if data.get("role") and not data.get("name"):
+            raise forms.ValidationError("Enter the name of the panel member, or choose no role for the row.")
         return data
 
 
 class ConditionDraftForm(SaysWhatToDo, forms.Form):
     text = forms.CharField(label="Condition", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    due_on = UKDateField(label="Due", required=False)
+    due_on = UKDateField(label="Due date", required=False)
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("text")) != bool(data.get("due_on")):
-            raise forms.ValidationError("Give both the condition and its due date, or leave the row empty.")
+        if data.get("text") and not data.get("due_on") and not self.has_error("due_on"):
+            self.add_error("due_on", "Enter the date the condition is due by")
+        if data.get("due_on") and not data.get("text"):
+            raise forms.ValidationError("Enter the condition, or clear its due date.")
         return data
 
 

@@ -158,3 +158,22 @@ class UKDateField(forms.MultiValueField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         self.run_validators(date)
         return date
+
+
+def formset_errors(formset: forms.BaseFormSet, row: str) -> list[tuple[str, str]]:
+    """Each problem in a formset's rows as (the id of the field to link to, the words), for the error summary
+    (templates/includes/form_errors.html) of the page's main form: "Condition 2 due date: Enter a real date".
+
+    `row` names one row ("Condition"); a problem with a whole row links to its first field."""
+    problems = [("", str(error)) for error in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        fields = list(form)
+        if not fields:
+            continue
+        for error in form.non_field_errors():
+            problems.append((fields[0].id_for_label, f"{row} {number}: {error}"))
+        for field in fields:
+            label = str(field.label)
+            name = f"{row} {number}" if label == row else f"{row} {number} {label[:1].lower()}{label[1:]}"
+            problems += [(field.id_for_label, f"{name}: {error}") for error in field.errors]
+    return problems

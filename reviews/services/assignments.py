@@ -37,7 +37,7 @@ def assignment_create(
     if is_lead and assessment.assignments.filter(is_lead=True, status__in=ACTIVE).exists():
         raise ValidationError("This review already has a lead reviewer. Remove them first to choose another.")
     if due_on < timezone.localdate():
-        raise ValidationError({"due_on": "The due date is in the past."})
+        raise ValidationError({"due_on": "The review due date must be today or in the future"})
     assignment = Assignment.objects.create(
         assessment=assessment, reviewer=reviewer, is_lead=is_lead, due_on=due_on, assigned_by=by
     )
