@@ -105,6 +105,17 @@ def test_an_assign_refused_by_the_service_keeps_what_was_typed(client, submitted
     assert not Assignment.objects.exists()
 
 
+def test_a_second_lead_is_refused_on_the_lead_box_and_said_once(client, in_review, administrator, reviewer):
+    client.force_login(administrator)
+    page = client.post(
+        reverse("reviews:assign", args=[in_review.pk]),
+        {"reviewer": reviewer.pk, "is_lead": "on", **date_fields("due_on", due())},
+    ).content.decode()
+    assert 'href="#id_is_lead"' in summary_of(page)
+    assert page.count("This review already has a lead reviewer") == 2  # in the summary and by the box, no third
+    assert f'<option value="{reviewer.pk}" selected>' in page
+
+
 def test_an_assign_without_a_reviewer_says_choose_a_reviewer(client, submitted, administrator):
     client.force_login(administrator)
     page = client.post(reverse("reviews:assign", args=[submitted.pk]), date_fields("due_on", due())).content.decode()
@@ -141,3 +152,15 @@ def test_a_half_filled_condition_or_panel_row_is_in_the_error_summary(client, re
     assert "Panel member 3: Choose the role of Pat Panel on the panel, or clear the name." in summary
     assert 'value="Pat Panel"' in page
     assert not Decision.objects.exists()
+
+
+def test_a_problem_with_the_whole_form_is_said_once_in_the_summary_not_again_by_crispy_forms():
+    from django import forms
+    from django.template import Context, Template
+
+    form = forms.Form({})
+    form.add_error(None, "The report was finalised in the meantime.")
+    html = Template('{% load crispy_forms_tags %}{% include "includes/form_errors.html" %}{{ form|crispy }}').render(
+        Context({"form": form})
+    )
+    assert html.count("The report was finalised in the meantime.") == 1
