@@ -3,17 +3,20 @@ from django.utils import timezone
 
 from accreditation.models import User
 from standards.models import Rating
-from workflow.forms import UKDateField
+from workflow.forms import SaysWhatToDo, UKDateField
 
 from .models import ActionPoint, ReviewReport, Visit
 
 
-class AssignForm(forms.Form):
+class AssignForm(SaysWhatToDo, forms.Form):
     reviewer = forms.ModelChoiceField(
         label="Reviewer",
         queryset=User.objects.none(),
         empty_label="Choose a reviewer",
-        error_messages={"required": "Choose a reviewer.", "invalid_choice": "Choose a reviewer from the list."},
+        error_messages={
+            "required": "Choose a reviewer",
+            "invalid_choice": "Choose a reviewer from the list. The one chosen can no longer review this service.",
+        },
     )
     is_lead = forms.BooleanField(
         label="Lead reviewer", required=False, help_text="The lead records the visit, the consensus and the report."
@@ -29,16 +32,19 @@ class AssignForm(forms.Form):
         ]
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(SaysWhatToDo, forms.Form):
     reason = forms.CharField(
         label="Why is this reviewer leaving the team?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        error_messages={"required": "Say why the reviewer is leaving the team; it is kept in the history."},
+        error_messages={
+            "required": "Say why the reviewer is leaving the team; it is kept in the history.",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
     )
 
 
-class RespondForm(forms.Form):
+class RespondForm(SaysWhatToDo, forms.Form):
     """The answer to an invitation: one choice per move the reviewer may make now (reviews/workflows.py names and
     words them)."""
 
@@ -53,6 +59,7 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Required if you have a conflict of interest: say what it is.",
+        error_messages={"max_length": "What you add must be 2,000 characters or fewer"},
     )
 
     def __init__(self, *args, moves, **kwargs):
@@ -63,14 +70,17 @@ class RespondForm(forms.Form):
 ACTION_POINT_MAX_LENGTH = ActionPoint._meta.get_field("text").max_length
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(SaysWhatToDo, forms.Form):
     """The action points of a return: overall, and one optional field per standard (`point-<response id>`)."""
 
     overall = forms.CharField(
         label="Overall: what does the team need to do?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=ACTION_POINT_MAX_LENGTH,
-        error_messages={"required": "Say overall what the team needs to do."},
+        error_messages={
+            "required": "Say overall what the team needs to do.",
+            "max_length": f"Shorten it to {ACTION_POINT_MAX_LENGTH:,} characters or fewer.",
+        },
     )
 
     def __init__(self, *args, responses, **kwargs):
@@ -95,7 +105,7 @@ class ReturnForm(forms.Form):
         return [(response, self.cleaned_data[f"point-{response.pk}"]) for response in self.responses]
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(SaysWhatToDo, forms.ModelForm):
     visited_on = UKDateField(label="Date of the visit", error_messages={"required": "Enter the visit date"})
 
     class Meta:
@@ -104,6 +114,11 @@ class VisitForm(forms.ModelForm):
         widgets = {
             "met": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 8}),
+        }
+        error_messages = {
+            "mode": {"required": "Choose how the visit took place"},
+            "met": {"required": "Say who you met, by role"},
+            "findings": {"required": "Enter the findings of the visit"},
         }
 
     def clean_visited_on(self):
@@ -117,7 +132,7 @@ class VisitForm(forms.ModelForm):
         return visited_on
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(SaysWhatToDo, forms.ModelForm):
     class Meta:
         model = ReviewReport
         fields = ["strengths", "areas_for_development", "action_points"]
@@ -129,7 +144,7 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class TeamCommentForm(forms.Form):
+class TeamCommentForm(SaysWhatToDo, forms.Form):
     comments = forms.CharField(
         label="Factual-accuracy comments",
         required=False,

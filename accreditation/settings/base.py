@@ -133,11 +133,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's checks, worded to say what to do (accreditation/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accreditation.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accreditation.passwords.MinimumLengthValidator"},
+    {"NAME": "accreditation.passwords.CommonPasswordValidator"},
+    {"NAME": "accreditation.passwords.NumericPasswordValidator"},
 ]
 # Login throttling (django-axes): five failures for one account from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
