@@ -5,7 +5,7 @@ from django.tasks import task
 from accreditation.models import Assessment, ServiceMembership
 from accreditation.tasks import administrator_emails, assessment_still, link, send_notice
 
-from .models import Assignment
+from .models import Assignment, ReportComment
 
 
 def _team_emails(assessment: Assessment) -> list[str]:
@@ -107,11 +107,12 @@ def notify_team_commented(assessment_id: int) -> int:
             "reviewer__email", flat=True
         )
     )
+    comments = ReportComment.objects.filter(report__assessment=assessment).count()
     return send_notice(
         recipients=leads,
         subject=f"The team has responded to the draft report: {assessment.service.name}",
         template="reviews/email/team_commented.txt",
-        context={"assessment": assessment, "url": link("reviews:report", assessment.pk)},
+        context={"assessment": assessment, "comments": comments, "url": link("reviews:report", assessment.pk)},
     )
 
 
