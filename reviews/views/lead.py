@@ -172,7 +172,12 @@ def report(request, pk):
         if answered.is_valid():
             done, _ = attempt(
                 request,
-                lambda: report_comment_answer(comment=comment, by=request.user, **answered.cleaned_data),
+                lambda: report_comment_answer(
+                    comment=comment,
+                    by=request.user,
+                    answer=answered.cleaned_data["answer"],
+                    text=answered.cleaned_data["answer_text"],
+                ),
                 form=answered,
                 success="Your answer is saved. The team will see it on their copy of the report.",
             )
