@@ -77,6 +77,7 @@ def team_report(request, pk):
             "can_comment": request.user.has_perm("reviews.comment_on_report", assessment),
             "too_late": may_check and existing.team_commented_at is None and existing.comments_deadline_passed,
             "draft": existing.finalised_at is None,
+            "comments_open": existing.finalised_at is None and existing.open_for_comments,
         },
     )
 
