@@ -5,7 +5,7 @@ from django.tasks import task
 from accreditation.models import Assessment, ServiceMembership
 from accreditation.tasks import administrator_emails, assessment_still, link, send_notice
 
-from .models import Assignment, ReportComment
+from .models import Assignment, ReportComment, ReviewReport
 
 
 def _team_emails(assessment: Assessment) -> list[str]:
@@ -93,7 +93,11 @@ def notify_report_released(assessment_id: int, state: str) -> int:
         recipients=_team_emails(assessment),
         subject=f"Your draft review report is ready to check: {assessment.service.name}",
         template="reviews/email/report_released.txt",
-        context={"assessment": assessment, "url": link("reviews:team_report", assessment.pk)},
+        context={
+            "assessment": assessment,
+            "due_on": ReviewReport.objects.filter(assessment=assessment).first().comments_due_on,
+            "url": link("reviews:team_report", assessment.pk),
+        },
     )
 
 

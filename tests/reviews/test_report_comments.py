@@ -102,6 +102,14 @@ def test_the_team_and_the_lead_see_when_comments_are_due(client, released, team_
         assert f"{DUE}</strong> (tomorrow)" in page(client, team_lead, team_page(released))
 
 
+def test_the_team_is_e_mailed_the_deadline_with_the_draft(released, mailoutbox):
+    from reviews.tasks import notify_report_released
+
+    mailoutbox.clear()
+    assert notify_report_released.call(released.pk, "report_draft") == 2
+    assert f"by {DUE}. After that date the report can be finalised without them." in mailoutbox[0].body
+
+
 def test_after_the_deadline_the_team_is_told_it_can_no_longer_comment(client, released, team_lead):
     with days_after_release(14):  # the last day
         assert "Send our comments" in page(client, team_lead, team_page(released))
