@@ -5,7 +5,7 @@ from accreditation.models import User
 from standards.models import Rating
 from workflow.forms import SaysWhatToDo, UKDateField
 
-from .models import ActionPoint, ReviewReport, Visit
+from .models import ActionPoint, ReportComment, ReviewReport, Visit
 
 
 class AssignForm(SaysWhatToDo, forms.Form):
@@ -144,17 +144,68 @@ class ReportForm(SaysWhatToDo, forms.ModelForm):
         }
 
 
+REPORT_PARTS = ("Strengths", "Areas for development", "Action points")
+WHOLE_REPORT = "The report as a whole"
+
+
 class TeamCommentForm(SaysWhatToDo, forms.Form):
-    comments = forms.CharField(
-        label="Factual-accuracy comments",
+    """One factual-accuracy comment, and the team lead's confirmation when they send the team's comments. Adding a
+    comment needs its text; sending needs the confirmation, and a comment typed but not yet added goes with it."""
+
+    about = forms.ChoiceField(label="What is it about?", required=False)
+    text = forms.CharField(
+        label="Your comment",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
-        help_text="Point out anything that is factually wrong, and why. Leave empty if there is nothing to correct.",
+        help_text="What is factually wrong, and what it should say. One thing per comment; you can add another.",
+        error_messages={"max_length": "Shorten your comment to 5,000 characters or fewer, or split it in two."},
     )
-    confirm = forms.BooleanField(
-        label="I have read the draft report with the team",
-        error_messages={"required": "Tick the box to confirm you have read the draft report."},
+    confirm = forms.BooleanField(label="I have read the draft report with the team", required=False)
+
+    def __init__(self, *args, results, sending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending = sending
+        standards = [(f"{r.standard.code} {r.standard.title}",) * 2 for r in results]
+        self.fields["about"].choices = [
+            ("", WHOLE_REPORT),
+            ("The report", [(part, part) for part in REPORT_PARTS]),
+            ("A standard's result", standards),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.sending:
+            if not data.get("confirm"):
+                self.add_error("confirm", "Tick the box to confirm you have read the draft report with the team.")
+        elif not (data.get("text") or "").strip() and "text" not in self.errors:
+            self.add_error(
+                "text",
+                "Enter your comment: what is wrong in the report, and what it should say. If there is nothing to "
+                "correct, send your comments without one.",
+            )
+        return data
+
+
+class AnswerForm(SaysWhatToDo, forms.Form):
+    """The lead reviewer's answer to one of the team's comments."""
+
+    answer = forms.ChoiceField(
+        label="Your answer",
+        widget=forms.RadioSelect,
+        choices=[
+            (ReportComment.Answer.ACCEPTED, "Accept: I have corrected the report or the consensus"),
+            (ReportComment.Answer.NOT_ACCEPTED, "Do not accept"),
+        ],
+        error_messages={"required": "Choose whether you accept the comment"},
+    )
+    answer_text = forms.CharField(
+        label="What you corrected, or why you do not accept it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="The team reads this beside their comment.",
+        error_messages={"max_length": "Shorten your answer to 5,000 characters or fewer."},
     )
 
 

@@ -258,6 +258,9 @@ APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 28)
 # A service with a valid award may start its renewal portfolio this many months before the award expires, and not
 # before: earlier, a renewal would be judged on work the award has only just recognised.
 RENEWAL_WINDOW_MONTHS = env_int("RENEWAL_WINDOW_MONTHS", 6)
+# The team has this many days from the release of the draft review report to send factual-accuracy comments; past
+# it, the lead reviewer may finalise the report without them (PRODUCT.md §8).
+REPORT_COMMENTS_DAYS = env_int("REPORT_COMMENTS_DAYS", 14)
 # Public certificate checks per visitor (IP address) per minute, against guessing codes.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 20)
 

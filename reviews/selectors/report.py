@@ -9,7 +9,7 @@ from itertools import combinations
 from accreditation.models import Assessment, Response
 
 from ..agreement import Agreement, agreement
-from ..models import Assignment, ConsensusScore, ReviewerScore, ReviewReport, Visit
+from ..models import Assignment, ConsensusScore, ReportComment, ReviewerScore, ReviewReport, Visit
 
 ACTIVE = Assignment.ACTIVE_STATES
 
@@ -173,6 +173,14 @@ def visit_of(*, assessment: Assessment) -> Visit | None:
 
 def report_of(*, assessment: Assessment) -> ReviewReport | None:
     return ReviewReport.objects.filter(assessment=assessment).select_related("team_commented_by").first()
+
+
+def report_comments(*, report: ReviewReport | None, sent_only: bool = False) -> list[ReportComment]:
+    """The team's factual-accuracy comments on the report, with who wrote and who answered them. `sent_only`: none
+    until the team has sent them (what the lead reviewer sees). One query, none without a report."""
+    if report is None or report.pk is None or (sent_only and report.team_commented_at is None):
+        return []
+    return list(ReportComment.objects.filter(report=report).select_related("by", "answered_by"))
 
 
 def consensus_results(*, assessment: Assessment) -> list[Response]:

@@ -224,12 +224,25 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     team.go(f"/reviews/assessments/{Assessment.objects.get().pk}/report/for-the-team/")
     team.check("22-draft-report-team")
     assert "Rhea on" not in page.content() and "Remy on" not in page.content()
-    page.get_by_role("textbox", name="Factual-accuracy comments").fill("We have eight residents, not six.")
+    assert "Comments are due by" in page.content()
+    page.get_by_label("What is it about?").select_option("Strengths")
+    page.get_by_role("textbox", name="Your comment").fill("We have eight residents, not six.")
+    page.get_by_role("button", name="Add this comment").click()
+    assert "Comment 1: about Strengths" in page.content()
+    team.check("22a-team-comments")
     page.get_by_label("I have read the draft report with the team").check()
     page.get_by_role("button", name="Send our comments").click()
     page = lead_page
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/report/")
     assert "We have eight residents, not six." in page.content()
+    # The lead corrects the draft and answers the comment before finalising.
+    page.get_by_label("Strengths").fill("Eight residents and the staff run the ward together.")
+    page.get_by_role("button", name="Save the report").click()
+    page.get_by_label("Accept: I have corrected the report or the consensus").check()
+    page.get_by_label("What you corrected, or why you do not accept it").fill("Strengths now say eight residents.")
+    lead_reviewer.check("22b-report-answer")
+    page.get_by_role("button", name="Save your answer to comment 1").click()
+    assert "Your answer is saved" in page.content()
     page.get_by_role("button", name="Finalise the report").click()
     assert Assessment.objects.get().status == "report_final"
 

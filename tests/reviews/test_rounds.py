@@ -8,7 +8,13 @@ from django.utils import timezone
 from reviews.models import ActionPoint, ReviewerScore, ReviewRound, ReviewSubmission, ScoreChange
 from reviews.selectors.assignments import assignments_for_reviewer
 from reviews.services.assignments import assignment_remove
-from reviews.services.report import consensus_save, report_comment, report_release_problems, report_save, visit_save
+from reviews.services.report import (
+    consensus_save,
+    report_comments_send,
+    report_release_problems,
+    report_save,
+    visit_save,
+)
 from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit, scores_save
 from workflow.engine import transition
@@ -186,7 +192,7 @@ def test_the_award_report_shows_the_current_rounds_comments(
     visit_save(assessment=round_two, by=lead_reviewer, visited_on=due(), mode="online", met="Staff", findings="Good.")
     report_save(assessment=round_two, by=lead_reviewer, strengths="a", areas_for_development="b", action_points="c")
     transition(round_two, to="report_draft", by=lead_reviewer)
-    report_comment(assessment=round_two, by=team_lead, comments="")
+    report_comments_send(assessment=round_two, by=team_lead)
     transition(round_two, to="report_final", by=lead_reviewer)
     decision_record(
         assessment=round_two,
