@@ -145,6 +145,10 @@ def builders(assessment, team_lead, reviewer):
         "ScoreSheetForm": lambda data, files: forms_module("reviews").ScoreSheetForm(
             data, response_ids=[r.pk for r in responses], score_prefix="score", text_prefix="comment"
         ),
+        "ConsensusForm": lambda data, files: forms_module("reviews").ConsensusForm(
+            data, standards=[(r.pk, r.standard.code) for r in responses]
+        ),
+        "TeamCommentForm": lambda data, files: forms_module("reviews").TeamCommentForm(data, results=responses),
     }
     return special
 
