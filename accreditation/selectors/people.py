@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from ..models import Assessment, Organisation, Service, ServiceMembership, User, add_months
 
 DUE_SOON_DAYS = 90
+# How many rows of each of the administrator's queues their home shows; the rest are a link away.
+QUEUE_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Work waiting for someone: how much there is in all, and the first few rows of it, most urgent first."""
+
+    count: int
+    rows: list[Any]
+
+
+def queue_of(queryset: QuerySet, *, limit: int = QUEUE_ROWS) -> Queue:
+    """The first `limit` rows of `queryset` and how many rows it has in all, in one query (a window count)."""
+    rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:limit])
+    return Queue(count=rows[0].queue_total if rows else 0, rows=rows)
 
 
 def memberships_for_user(*, user: User) -> QuerySet[ServiceMembership]:
@@ -56,7 +73,6 @@ class ProgrammeSummary:
     due_soon: int
     upcoming: list[Service]
     by_setting: list[tuple[str, int]]
-    submitted: list[Assessment]
 
 
 def _owes_a_portfolio() -> Q:
@@ -64,6 +80,16 @@ def _owes_a_portfolio() -> Q:
     is a draft or back with it for changes. Once handed in (under review, reported on, decided) it is never late."""
     portfolios = Assessment.objects.filter(service=OuterRef("pk"))
     return Q(Exists(portfolios.filter(status__in=Assessment.EDITABLE_STATES))) | ~Q(Exists(portfolios))
+
+
+def portfolios_overdue(*, today: datetime.date | None = None) -> Queue:
+    """Services whose portfolio deadline has passed while the team still owes the work (never one handed in)."""
+    today = today or timezone.localdate()
+    return queue_of(
+        Service.objects.filter(_owes_a_portfolio(), portfolio_due_on__lt=today)
+        .select_related("organisation")
+        .order_by("portfolio_due_on", "name")
+    )
 
 
 def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int = 8) -> ProgrammeSummary:
@@ -98,11 +124,6 @@ def programme_summary(*, today: datetime.date | None = None, upcoming_limit: int
         due_soon=service_counts["due_soon"],
         upcoming=upcoming,
         by_setting=by_setting,
-        submitted=list(
-            Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
-            .select_related("service__organisation")
-            .order_by("submitted_at")[:upcoming_limit]
-        ),
     )
 
 

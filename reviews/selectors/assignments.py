@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Trim
+from django.utils import timezone
 
-from accreditation.models import Assessment, ServiceMembership, User
+from accreditation.models import Assessment, Response, ServiceMembership, User
 
-from ..models import Assignment, Conflict, ReviewRound
+from ..models import Assignment, Conflict, ReviewerScore, ReviewReport, ReviewSubmission, Visit
 
 ACTIVE = Assignment.ACTIVE_STATES
 
@@ -35,23 +39,77 @@ def assignment_of(*, assessment: Assessment, user: User) -> Assignment | None:
     return assignment
 
 
+def _count(queryset, group: str) -> Coalesce:
+    """How many rows of `queryset` there are, as a subquery to annotate with (0 when none)."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def comments_due_on(released_at: datetime.datetime | None) -> datetime.date | None:
+    """The last day for the team's factual-accuracy comments on a draft report released at `released_at`."""
+    if released_at is None:
+        return None
+    days = getattr(settings, "REPORT_COMMENTS_DAYS", 14)
+    return timezone.localdate(released_at) + datetime.timedelta(days=days)
+
+
 def assignments_for_reviewer(*, user: User) -> list[Assignment]:
-    """A reviewer's current assignments, soonest due first, with how many standards they have scored this round and
-    whether they have submitted their scores."""
-    current_round = ReviewRound.objects.filter(assessment=OuterRef("assessment"), is_current=True).values("pk")[:1]
-    return list(
+    """A reviewer's current assignments on open work, soonest due first, in one query, each with what their home
+    needs to say what is theirs to do now:
+
+    - `n_scored` of `n_standards` scored this round, and `review_submitted_at` (None: not yet submitted);
+    - for the lead reviewer's work: `has_visit`, `n_without_consensus`, `report_written`, `n_still_scoring` (active
+      reviewers who have not submitted this round), `report_released_at`, `comments_due_on` and `team_commented_at`.
+    """
+    assessment = OuterRef("assessment_id")
+    report = ReviewReport.objects.filter(assessment=assessment)
+    written = report.annotate(s=Trim("strengths"), a=Trim("areas_for_development"), p=Trim("action_points")).exclude(
+        Q(s="") | Q(a="") | Q(p="")
+    )
+    submitted_this_round = ReviewSubmission.objects.filter(assignment=OuterRef("pk"), round__is_current=True)
+    still_scoring = (
+        Assignment.objects.filter(assessment=assessment, status__in=ACTIVE)
+        .annotate(done=Exists(submitted_this_round))
+        .filter(done=False)
+    )
+    assignments = list(
         Assignment.objects.filter(reviewer=user, status__in=ACTIVE)
         .exclude(assessment__status__in=Assessment.CLOSED_STATES)
         .select_related("assessment__service__organisation")
         .with_review_submitted()
         .annotate(
-            n_scored=Count(
-                "scores", filter=~Q(scores__score="") & Q(scores__round=Subquery(current_round)), distinct=True
+            n_scored=_count(
+                ReviewerScore.objects.filter(assignment=OuterRef("pk"), round__is_current=True).exclude(score=""),
+                "assignment",
             ),
-            n_standards=Count("assessment__responses", distinct=True),
+            n_standards=_count(Response.objects.filter(assessment=assessment), "assessment"),
+            n_without_consensus=_count(
+                Response.objects.filter(assessment=assessment, consensus__isnull=True), "assessment"
+            ),
+            n_still_scoring=_count(still_scoring, "assessment"),
+            has_visit=Exists(Visit.objects.filter(assessment=assessment)),
+            report_written=Exists(written),
+            report_released_at=Subquery(report.values("released_at")[:1]),
+            team_commented_at=Subquery(report.values("team_commented_at")[:1]),
         )
         .order_by("due_on", "pk")
     )
+    for assignment in assignments:
+        assignment.comments_due_on = comments_due_on(assignment.report_released_at)
+    return assignments
+
+
+def report_dates(*, assessment_ids: Iterable[int]) -> dict[int, ReviewReport]:
+    """Each assessment's review report, if it has one, with only its dates: when it was released to the team (and so
+    `comments_due_on`), when the team sent its comments, when it was finalised. One query."""
+    reports = ReviewReport.objects.filter(assessment_id__in=list(assessment_ids)).only(
+        "assessment_id", "released_at", "team_commented_at", "finalised_at"
+    )
+    found = {}
+    for report in reports:
+        report.comments_due_on = comments_due_on(report.released_at)
+        found[report.assessment_id] = report
+    return found
 
 
 def review_team(*, assessment: Assessment) -> list[Assignment]:

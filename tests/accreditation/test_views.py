@@ -164,6 +164,7 @@ def test_a_reviewer_is_asked_to_answer_an_invitation_then_goes_to_the_review(
 
 def test_only_the_team_lead_is_offered_to_start_a_portfolio_from_home(client, team_lead, team_member):
     """The link asks the start_assessment permission (no role compared in the template), at no extra query."""
-    assert "Start one" in home(client, team_lead)
+    assert "Start the portfolio for Willow Ward" in home(client, team_lead)
     page = home(client, team_member)
-    assert "Start one" not in page and "See the service" in page
+    assert "Start the portfolio" not in page and "See the service" in page
+    assert "Your team lead can start it" in page
