@@ -96,14 +96,14 @@ def test_someone_with_no_role_is_told_what_to_do(client):
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_the_home_page_has_a_fixed_number_of_queries(client, django_assert_num_queries, administrator, size):
-    """Session, user, memberships with their teams and awards, open portfolios, the programme summary (4 counts and
-    2 lists)."""
+    """Session, user, memberships with their teams and awards, open portfolios, the decisions still open, the
+    administrator's nine queues and the programme summary (4 counts and a list)."""
     for _ in range(size):
         service = ServiceFactory()
         MembershipFactory(service=service, user=administrator)
         MembershipFactory.create_batch(2, service=service)
     client.force_login(administrator)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(21):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="card h-100"') == size
 
@@ -168,3 +168,150 @@ def test_only_the_team_lead_is_offered_to_start_a_portfolio_from_home(client, te
     page = home(client, team_member)
     assert "Start the portfolio" not in page and "See the service" in page
     assert "Your team lead can start it" in page
+
+
+# Each role's home costs a fixed number of queries however much work there is -----------------------------------
+
+
+def _assessment(edition, status, service=None, **fields):
+    from accreditation.models import Assessment
+
+    service = service or ServiceFactory()
+    fields.setdefault("due_on", datetime.date.today() + datetime.timedelta(days=60))
+    return Assessment.objects.create(service=service, edition=edition, status=status, **fields)
+
+
+def _decision(assessment, by, outcome="awarded", conditions_due=None):
+    from awards.models import Condition, Decision
+
+    decision = Decision.objects.create(
+        assessment=assessment,
+        outcome=outcome,
+        recommended=outcome,
+        decided_on=datetime.date.today(),
+        rationale="Because.",
+        recorded_by=by,
+    )
+    if conditions_due:
+        Condition.objects.create(decision=decision, text="Show the plan.", due_on=conditions_due)
+    return decision
+
+
+def _award(assessment, decision, n):
+    from awards.models import Award, AwardReport
+
+    today = datetime.date.today()
+    award = Award.objects.create(
+        assessment=assessment,
+        service=assessment.service,
+        decision=decision,
+        reference=f"EE-TEST-{n:04d}",
+        valid_from=today - datetime.timedelta(days=700),
+        valid_until=today + datetime.timedelta(days=300),
+        interim_due_on=today - datetime.timedelta(days=100),
+    )
+    AwardReport.objects.create(award=award, version=1, reason="First.")
+    AwardReport.objects.filter(award=award).update(status="failed")
+    return award
+
+
+def _team_work(n, edition, lead, administrator):
+    from awards.models import Appeal
+    from reviews.models import ReviewReport
+
+    past = datetime.date.today() - datetime.timedelta(days=5)
+    for i in range(n):
+        services = ServiceFactory.create_batch(4)
+        for service in services:
+            MembershipFactory(service=service, user=lead, role=ServiceMembership.Role.LEAD)
+        _assessment(edition, "draft", services[0])
+        draft_report = _assessment(edition, "report_draft", services[1])
+        ReviewReport.objects.create(assessment=draft_report, released_at=datetime.datetime.now(datetime.UTC))
+        _decision(_assessment(edition, "deferred", services[2]), administrator, "deferred", conditions_due=past)
+        decided = _assessment(edition, "decided", services[3])
+        decision = _decision(decided, administrator)
+        _award(decided, decision, 1000 + i)
+        Appeal.objects.create(decision=decision, grounds="We disagree.", lodged_by=lead)
+
+
+def _review_work(n, edition, reviewer, administrator):
+    from reviews.models import Assignment
+
+    now = datetime.datetime.now(datetime.UTC)
+    past = datetime.date.today() - datetime.timedelta(days=5)
+
+    def assign(status, assessment_status, **fields):
+        assessment = _assessment(edition, assessment_status)
+        Assignment.objects.create(
+            assessment=assessment, reviewer=reviewer, due_on=past, assigned_by=administrator, status=status, **fields
+        )
+        return assessment
+
+    for _ in range(n):
+        assign("invited", "in_review")
+        assign("accepted", "in_review", is_lead=True, no_conflict_declared_at=now)
+        assign("accepted", "report_draft", is_lead=True, no_conflict_declared_at=now)
+        assign("accepted", "resubmitted", is_lead=True, no_conflict_declared_at=now)
+        deferred = assign("accepted", "deferred", is_lead=True, no_conflict_declared_at=now)
+        _decision(deferred, administrator, "deferred", conditions_due=past)
+
+
+def _programme_work(n, edition, administrator):
+    from awards.models import Appeal
+    from reviews.models import Assignment, ReviewReport
+
+    past = datetime.date.today() - datetime.timedelta(days=5)
+    now = datetime.datetime.now(datetime.UTC)
+    for i in range(n):
+        ServiceFactory(joined_on=datetime.date.today() - datetime.timedelta(days=500))
+        _assessment(edition, "submitted", submitted_at=now)
+        final = _assessment(edition, "report_final")
+        ReviewReport.objects.create(assessment=final, released_at=now, finalised_at=now)
+        _decision(_assessment(edition, "deferred"), administrator, "deferred", conditions_due=past)
+        in_review = _assessment(edition, "in_review")
+        reviewer = UserFactory(is_reviewer=True)
+        Assignment.objects.create(
+            assessment=in_review, reviewer=reviewer, due_on=past, assigned_by=administrator, status="accepted"
+        )
+        Assignment.objects.create(
+            assessment=in_review,
+            reviewer=UserFactory(is_reviewer=True),
+            due_on=past,
+            assigned_by=administrator,
+            status="declined",
+            ended_at=now + datetime.timedelta(seconds=1),
+        )
+        decided = _assessment(edition, "decided")
+        decision = _decision(decided, administrator)
+        _award(decided, decision, 2000 + i)
+        Appeal.objects.create(decision=decision, grounds="We disagree.", lodged_by=administrator)
+
+
+# Session and user, then per role: a team lead's memberships with their teams and awards, their open portfolios,
+# the draft reports' dates, and the decisions still open with their open conditions and appeals; a reviewer's
+# assignments with everything their work needs, and the lead reviewer's deferrals with their conditions and appeals;
+# an administrator's nine queues and the programme's counts (organisations, services, people, by setting, upcoming).
+HOME_QUERIES = {"team_lead": 10, "reviewer": 7, "administrator": 17}
+
+
+@pytest.mark.parametrize("size", [1, 20])
+@pytest.mark.parametrize("role", ["team_lead", "reviewer", "administrator"])
+def test_each_role_s_home_has_a_fixed_number_of_queries(client, django_assert_num_queries, edition, role, size):
+    administrator = UserFactory(is_administrator=True)
+    person = {"team_lead": UserFactory(), "reviewer": UserFactory(is_reviewer=True), "administrator": administrator}[
+        role
+    ]
+    if role == "team_lead":
+        _team_work(size, edition, person, administrator)
+    elif role == "reviewer":
+        _review_work(size, edition, person, administrator)
+    else:
+        _programme_work(size, edition, administrator)
+    client.force_login(person)
+    with django_assert_num_queries(HOME_QUERIES[role]):
+        response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert "Nothing needs you now" not in page
+    items = page[page.index("Needs you now") : page.index("</section>", page.index("Needs you now"))]
+    if role != "administrator":
+        assert items.count("<li") >= 3 * size, items
