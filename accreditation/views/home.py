@@ -77,7 +77,7 @@ def _team_work(user, membership, report, decision, closed_decision, today) -> No
     service, portfolio, award = membership.service, membership.open_assessment, membership.award
     tasks: list[Task] = []
     state = ""
-    about = service.name
+    about = ""  # the service is named in each sentence
     if portfolio is None:
         if membership.can_renew:
             tasks.append(
@@ -236,7 +236,7 @@ def _reviewer_tasks(user, assignments, decisions, today) -> list[Task]:
     for assignment in assignments:
         assessment = assignment.assessment
         service = assessment.service
-        about = f"{service.name}, {service.organisation.name}"
+        about = service.organisation.name
         due = assignment.due_on
         if user.has_perm("reviews.respond_to_assignment", assignment):
             assignment.to_answer = True
@@ -340,8 +340,10 @@ class AdminQueue:
         return self.count - len(self.rows)
 
 
-def _row(service, url, detail, date=None, *, today) -> QueueRow:
-    return QueueRow(service.name, service.organisation.name, url, detail, date, date is not None and date < today)
+def _row(service, url, detail, date=None, *, today, deadline=False) -> QueueRow:
+    """A row of a queue; `date` is a deadline (shown overdue once past) or, without `deadline`, when it happened."""
+    overdue = deadline and date is not None and date < today
+    return QueueRow(service.name, service.organisation.name, url, detail, date, overdue)
 
 
 def _admin_queues(today) -> list[AdminQueue]:
@@ -366,6 +368,7 @@ def _admin_queues(today) -> list[AdminQueue]:
                 f"{a.reviewer.full_name} has not submitted their scores",
                 a.due_on,
                 today=today,
+                deadline=True,
             )
             for a in q.rows
         ],
@@ -407,6 +410,7 @@ def _admin_queues(today) -> list[AdminQueue]:
                 else "Every condition is met: record the decision",
                 a.first_due,
                 today=today,
+                deadline=True,
             )
             for a in q.rows
         ],
@@ -427,6 +431,7 @@ def _admin_queues(today) -> list[AdminQueue]:
                 "Portfolio not yet submitted",
                 s.portfolio_due_on,
                 today=today,
+                deadline=True,
             )
             for s in q.rows
         ],
@@ -447,6 +452,7 @@ def _admin_queues(today) -> list[AdminQueue]:
                 f"Award {w.reference}: interim review not recorded",
                 w.interim_due_on,
                 today=today,
+                deadline=True,
             )
             for w in q.rows
         ],
@@ -464,7 +470,8 @@ def _admin_queues(today) -> list[AdminQueue]:
             _row(
                 a.service,
                 reverse("reviews:review", args=[a.pk]),
-                f"Submitted {_day(timezone.localdate(a.submitted_at))}" if a.submitted_at else "Submitted",
+                "Submitted: name a lead reviewer",
+                timezone.localdate(a.submitted_at) if a.submitted_at else None,
                 today=today,
             )
             for a in q.rows
@@ -483,8 +490,9 @@ def _admin_queues(today) -> list[AdminQueue]:
                 a.assessment.service,
                 reverse("reviews:review", args=[a.assessment_id]),
                 f"{a.reviewer.full_name}: {a.get_status_display().lower()}"
-                if a.status != "invited"
-                else f"{a.reviewer.full_name}: not answered since {_day(timezone.localdate(a.assigned_at))}",
+                if a.ended_at
+                else f"{a.reviewer.full_name}: not answered yet",
+                timezone.localdate(a.ended_at or a.assigned_at),
                 today=today,
             )
             for a in q.rows
@@ -502,7 +510,8 @@ def _admin_queues(today) -> list[AdminQueue]:
             _row(
                 a.service,
                 reverse("awards:decision", args=[a.pk]),
-                "Report final" + (f" since {_day(timezone.localdate(a.report.finalised_at))}" if _finalised(a) else ""),
+                "Report final: record the panel's decision",
+                timezone.localdate(a.report.finalised_at) if _finalised(a) else None,
                 today=today,
             )
             for a in q.rows
@@ -520,7 +529,8 @@ def _admin_queues(today) -> list[AdminQueue]:
             _row(
                 p.decision.assessment.service,
                 reverse("awards:decision", args=[p.decision.assessment_id]),
-                f"Lodged {_day(timezone.localdate(p.lodged_at))}",
+                "Appeal lodged: record its outcome",
+                timezone.localdate(p.lodged_at),
                 today=today,
             )
             for p in q.rows
