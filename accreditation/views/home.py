@@ -154,9 +154,11 @@ def _team_work(user, membership, report, decision, closed_decision, today) -> No
             "their draft report; you will get an e-mail."
         )
     elif portfolio.status == S.REPORT_DRAFT:
+        if report is not None:
+            portfolio.report = report  # the comment permission reads it: no query of its own
         due = report.comments_due_on if report else None
         commented = report is not None and report.team_commented_at is not None
-        if not commented and user.has_perm("reviews.comment_on_report", portfolio):
+        if user.has_perm("reviews.comment_on_report", portfolio):
             tasks.append(
                 _task(
                     f"Read the draft report on {service.name} and send any factual-accuracy comments",
@@ -170,6 +172,11 @@ def _team_work(user, membership, report, decision, closed_decision, today) -> No
             state = (
                 f"Your team sent its comments on the draft report on {_day(report.team_commented_at)}; the lead "
                 "reviewer will answer them and finalise the report."
+            )
+        elif due is not None and due < today:
+            state = (
+                f"The time for comments on the draft report ended on {_day(due)}; the lead reviewer will finalise "
+                "the report."
             )
         else:
             until = f" until {_day(due)}" if due else ""
@@ -298,8 +305,11 @@ def _lead_tasks(assignment, decision, today) -> list[tuple[str, str, datetime.da
             work.append((f"Release the draft report on {name} to the team", reverse("reviews:report", args=[pk]), due))
     elif status == S.REPORT_DRAFT:
         url = reverse("reviews:report", args=[pk])
-        if assignment.team_commented_at is not None:
-            work.append((f"Answer the team's comments on the draft report on {name}, then finalise it", url, None))
+        if assignment.team_commented_at is not None and assignment.n_unanswered:
+            comments = _plural(assignment.n_unanswered, "comment", "comments")
+            work.append((f"Answer the team's {comments} on the draft report on {name}", url, None))
+        elif assignment.team_commented_at is not None:
+            work.append((f"Finalise the report on {name}: every comment from the team is answered", url, None))
         elif assignment.comments_due_on is not None and assignment.comments_due_on < today:
             when = _day(assignment.comments_due_on)
             work.append((f"Finalise the report on {name}: the team sent no comments by {when}", url, None))

@@ -6,14 +6,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Trim
-from django.utils import timezone
 
 from accreditation.models import Assessment, Response, ServiceMembership, User
 
-from ..models import Assignment, Conflict, ReviewerScore, ReviewReport, ReviewSubmission, Visit
+from ..models import Assignment, Conflict, ReportComment, ReviewerScore, ReviewReport, ReviewSubmission, Visit
 
 ACTIVE = Assignment.ACTIVE_STATES
 
@@ -46,11 +44,9 @@ def _count(queryset, group: str) -> Coalesce:
 
 
 def comments_due_on(released_at: datetime.datetime | None) -> datetime.date | None:
-    """The last day for the team's factual-accuracy comments on a draft report released at `released_at`."""
-    if released_at is None:
-        return None
-    days = getattr(settings, "REPORT_COMMENTS_DAYS", 14)
-    return timezone.localdate(released_at) + datetime.timedelta(days=days)
+    """The last day for the team's comments on a draft report released at `released_at`: the rule of
+    `ReviewReport.comments_due_on`, for a report read only as a date."""
+    return ReviewReport(released_at=released_at).comments_due_on
 
 
 def assignments_for_reviewer(*, user: User) -> list[Assignment]:
@@ -59,7 +55,8 @@ def assignments_for_reviewer(*, user: User) -> list[Assignment]:
 
     - `n_scored` of `n_standards` scored this round, and `review_submitted_at` (None: not yet submitted);
     - for the lead reviewer's work: `has_visit`, `n_without_consensus`, `report_written`, `n_still_scoring` (active
-      reviewers who have not submitted this round), `report_released_at`, `comments_due_on` and `team_commented_at`.
+      reviewers who have not submitted this round), `report_released_at`, `comments_due_on`, `team_commented_at`
+      and `n_unanswered` (the team's comments still without the lead reviewer's answer).
     """
     assessment = OuterRef("assessment_id")
     report = ReviewReport.objects.filter(assessment=assessment)
@@ -91,6 +88,7 @@ def assignments_for_reviewer(*, user: User) -> list[Assignment]:
             report_written=Exists(written),
             report_released_at=Subquery(report.values("released_at")[:1]),
             team_commented_at=Subquery(report.values("team_commented_at")[:1]),
+            n_unanswered=_count(ReportComment.objects.filter(report__assessment=assessment, answer=""), "report"),
         )
         .order_by("due_on", "pk")
     )
@@ -101,15 +99,11 @@ def assignments_for_reviewer(*, user: User) -> list[Assignment]:
 
 def report_dates(*, assessment_ids: Iterable[int]) -> dict[int, ReviewReport]:
     """Each assessment's review report, if it has one, with only its dates: when it was released to the team (and so
-    `comments_due_on`), when the team sent its comments, when it was finalised. One query."""
+    when comments are due), when the team sent its comments, when it was finalised. One query."""
     reports = ReviewReport.objects.filter(assessment_id__in=list(assessment_ids)).only(
         "assessment_id", "released_at", "team_commented_at", "finalised_at"
     )
-    found = {}
-    for report in reports:
-        report.comments_due_on = comments_due_on(report.released_at)
-        found[report.assessment_id] = report
-    return found
+    return {report.assessment_id: report for report in reports}
 
 
 def review_team(*, assessment: Assessment) -> list[Assignment]:

@@ -13,7 +13,13 @@ from awards.models import Appeal, AwardReport
 from awards.services import ConditionDraft, appeal_lodge
 from reviews.models import Assignment
 from reviews.services.assignments import Reply, assignment_create, assignment_respond
-from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.report import (
+    consensus_save,
+    report_comment_answer,
+    report_comments_send,
+    report_save,
+    visit_save,
+)
 from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit, scores_save
 from tests.conftest import complete, decide, due
@@ -142,8 +148,13 @@ def test_the_team_lead_is_asked_for_comments_on_the_draft_report_by_its_deadline
     page = home(client, team_member)
     assert NOTHING in needs(page)
     assert f"with your team lead for factual-accuracy comments until {deadline:%-d %B %Y}" in page
+    # Past the deadline the time for comments is over: nothing is asked of the team lead any more.
+    with on(deadline + datetime.timedelta(days=1)):
+        page = home(client, team_lead)
+    assert NOTHING in needs(page)
+    assert f"The time for comments on the draft report ended on {deadline:%-d %B %Y}" in page
     # Once sent, nothing more is asked of the team.
-    report_comment(assessment=report_draft, by=team_lead, comments="")
+    report_comments_send(assessment=report_draft, by=team_lead)
     page = home(client, team_lead)
     assert NOTHING in needs(page) and "the lead reviewer will answer them" in page
 
@@ -237,9 +248,15 @@ def test_the_lead_reviewer_finalises_after_the_comments_or_the_deadline(client, 
     with on(deadline + datetime.timedelta(days=1)):
         items = needs(home(client, lead_reviewer))
     assert f"Finalise the report on Willow Ward: the team sent no comments by {deadline:%-d %B %Y}" in items
-    report_comment(assessment=report_draft, by=team_lead, comments="The visit was on a Tuesday.")
+    report_comments_send(assessment=report_draft, by=team_lead, about="Visit", text="The visit was on a Tuesday.")
     items = needs(home(client, lead_reviewer))
-    assert "Answer the team&#x27;s comments on the draft report on Willow Ward, then finalise it" in items
+    assert "Answer the team&#x27;s 1 comment on the draft report on Willow Ward" in items
+    assert reverse("reviews:report", args=[report_draft.pk]) in items
+    report_comment_answer(
+        comment=report_draft.report.comments.get(), by=lead_reviewer, answer="accepted", text="Corrected the day."
+    )
+    items = needs(home(client, lead_reviewer))
+    assert "Finalise the report on Willow Ward: every comment from the team is answered" in items
 
 
 def test_the_lead_reviewer_checks_the_conditions_of_a_deferral(client, deferred, lead_reviewer, second_reviewer):
