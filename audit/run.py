@@ -5,7 +5,7 @@ production does, serves the site with gunicorn (DEBUG off, whitenoise), gives ea
 Lighthouse (mobile, performance and accessibility) and pa11y (axe and HTML_CodeSniffer, WCAG 2 AA) on each page with
 Debian's Chromium. Exits 1 if any page misses a target.
 
-    python audit/run.py [--only TEXT] [--skip-pa11y] [--skip-lighthouse] [--keep]
+    python audit/run.py [--only TEXT] [--skip-pa11y] [--skip-lighthouse] [--plain-static] [--keep]
 
 The npm packages (pinned in audit/package.json) are installed into audit/node_modules by `make audit`; no browser is
 downloaded. Each page's Lighthouse report is kept in audit/reports/ (not committed) for the details.
@@ -47,6 +47,9 @@ class Page:
     performance: int | None = None
     accessibility: int | None = None
     pa11y_errors: int | None = None
+    # axe's "incomplete" results: what it could not decide (text over a background image, such as the arrow of a
+    # <select>), for a person to look at. Listed, never counted as errors (Lighthouse's axe does the same).
+    pa11y_to_review: int | None = None
     problems: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
 
@@ -69,7 +72,7 @@ def table(pages: list[Page]) -> str:
             return "–"
         return f"{value} ✗" if missed else str(value)
 
-    rows = [("page", "role", "perf", "a11y", "pa11y errors")]
+    rows = [("page", "role", "perf", "a11y", "pa11y errors", "to review")]
     for page in pages:
         missed = page.misses()
         rows.append(
@@ -79,6 +82,7 @@ def table(pages: list[Page]) -> str:
                 cell(page.performance, "performance" in missed),
                 cell(page.accessibility, "accessibility" in missed),
                 cell(page.pa11y_errors, "pa11y" in missed),
+                cell(page.pa11y_to_review, False),
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
@@ -220,7 +224,11 @@ def lighthouse(base: str, page: Page, number: int) -> None:
     ]
     if page.cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': page.cookie})}")
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    for _attempt in range(2):  # Lighthouse now and then fails to record a trace (NO_NAVSTART): once more, then say so
+        report.unlink(missing_ok=True)
+        result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if not result.returncode and report.exists() and "runtimeError" not in json.loads(report.read_text()):
+            break
     if result.returncode or not report.exists():
         page.problems.append(f"lighthouse: {result.stderr.strip()[-400:]}")
         return
@@ -237,6 +245,8 @@ def pa11y(base: str, page: Page, workdir: Path) -> None:
                 "headers": {"Cookie": page.cookie} if page.cookie else {},
                 "chromeLaunchConfig": {"executablePath": CHROMIUM, "args": CHROME_FLAGS[1:]},
                 "timeout": 60000,
+                "levelCapWhenNeedsReview": "warning",
+                "includeWarnings": True,
             }
         )
     )
@@ -261,9 +271,13 @@ def pa11y(base: str, page: Page, workdir: Path) -> None:
         page.problems.append(f"pa11y: {(result.stderr or result.stdout).strip()[-400:]}")
         return
     errors = [issue for issue in issues if issue.get("type") == "error"]
+    to_review = [issue for issue in issues if (issue.get("runnerExtras") or {}).get("needsFurtherReview")]
     page.pa11y_errors = len(errors)
+    page.pa11y_to_review = len(to_review)
     for issue in errors:
         page.details.append(f"{issue.get('code')}: {issue.get('message')} [{issue.get('selector')}]")
+    for issue in to_review:
+        page.details.append(f"to review, {issue.get('code')}: [{issue.get('selector')}]")
 
 
 def main() -> int:
@@ -272,6 +286,11 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-pa11y", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and static files")
+    parser.add_argument(
+        "--plain-static",
+        action="store_true",
+        help="serve static files as `make run` does (uncompressed, not hashed) rather than as production does",
+    )
     args = parser.parse_args()
     for tool in ("lighthouse", "pa11y"):
         if not (NODE_BIN / tool).exists():
@@ -281,17 +300,22 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="enabling-audit-"))
     os.environ["AUDIT_DIR"] = str(workdir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "audit.settings"
+    if args.plain_static:
+        os.environ["AUDIT_PLAIN_STATIC"] = "1"
     sys.path.insert(0, str(ROOT))
     env = {**os.environ}
     REPORTS.mkdir(exist_ok=True)
     for old in REPORTS.glob("*.json"):
         old.unlink()
     server = None
+    pages: list[Page] = []
+    measured = 0
     try:
         print(f"Seeding the demo database in {workdir}…", flush=True)
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
-        manage(env, "collectstatic", "--noinput")
+        if not args.plain_static:
+            manage(env, "collectstatic", "--noinput")
         pages = discover_pages()
         if args.only:
             pages = [page for page in pages if args.only in page.label or args.only in page.role]
@@ -318,6 +342,10 @@ def main() -> int:
                 pa11y(base, page, workdir)
             for line in page.problems + page.details:
                 print(f"    {line}", flush=True)
+            measured = number
+    except KeyboardInterrupt:
+        print("Stopped: the table shows the pages measured so far.")
+        pages = pages[:measured]
     finally:
         if server is not None:
             server.terminate()

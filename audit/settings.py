@@ -22,6 +22,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if os.environ.get("AUDIT_PLAIN_STATIC"):
+    # `run.py --plain-static`: static files as `make run` serves them (the files as they are, uncompressed, not
+    # hashed, briefly cached), to see what a page costs without production's static file handling.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 DATABASES = {
     "default": {
