@@ -211,8 +211,8 @@ def answers(base: str, page: Page) -> int:
         return error.code
 
 
-def lighthouse(base: str, page: Page, number: int) -> None:
-    report = REPORTS / f"{number:02d}-{page.role}-{page.label.replace(' ', '-')}.json"
+def lighthouse_once(base: str, page: Page, report: Path) -> dict | None:
+    """One Lighthouse run: its categories, or None (and the reason in page.problems)."""
     command = [
         str(NODE_BIN / "lighthouse"),
         base + page.url,
@@ -228,13 +228,28 @@ def lighthouse(base: str, page: Page, number: int) -> None:
         report.unlink(missing_ok=True)
         result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
         if not result.returncode and report.exists() and "runtimeError" not in json.loads(report.read_text()):
+            return json.loads(report.read_text())["categories"]
+    page.problems.append(f"lighthouse: {result.stderr.strip()[-400:]}")
+    return None
+
+
+def lighthouse(base: str, page: Page, number: int) -> None:
+    """Lighthouse's mobile scores. A page below target is measured twice more and given the median of the three, as
+    Lighthouse's authors advise: on a shared machine another process can stall the browser for a second, which
+    Lighthouse counts as the page's own blocking time."""
+    stem = f"{number:02d}-{page.role}-{page.label.replace(' ', '-')}"
+    runs = []
+    for attempt in range(3):
+        categories = lighthouse_once(base, page, REPORTS / f"{stem}{'' if attempt == 0 else f'-{attempt + 1}'}.json")
+        if categories is None:
+            return
+        runs.append(tuple(round(100 * (categories[name]["score"] or 0)) for name in ("performance", "accessibility")))
+        if attempt == 0 and runs[0][0] >= TARGET_PERFORMANCE:
             break
-    if result.returncode or not report.exists():
-        page.problems.append(f"lighthouse: {result.stderr.strip()[-400:]}")
-        return
-    categories = json.loads(report.read_text())["categories"]
-    page.performance = round(100 * (categories["performance"]["score"] or 0))
-    page.accessibility = round(100 * (categories["accessibility"]["score"] or 0))
+    page.performance = sorted(run[0] for run in runs)[len(runs) // 2]
+    page.accessibility = min(run[1] for run in runs)
+    if len(runs) > 1:
+        page.details.append(f"performance {', '.join(str(run[0]) for run in runs)}: the median counts")
 
 
 def pa11y(base: str, page: Page, workdir: Path) -> None:
