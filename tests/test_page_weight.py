@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from audit import build_css
+from tests.files import ALLOWED, upload
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -148,8 +150,17 @@ def test_compressed_pages_differ_in_length_from_request_to_request(client):
     assert len(lengths) > 1
 
 
+def test_file_downloads_are_not_compressed(client, make_evidence, team_member):
+    evidence = make_evidence(upload=upload("minutes.pdf"))
+    client.force_login(team_member)
+    response = client.get(reverse("evidence:download", args=[evidence.pk]), HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    assert b"".join(response.streaming_content) == ALLOWED["minutes.pdf"][0]
+
+
 def test_gzip_sits_after_whitenoise_and_before_the_rest():
     middleware = settings.MIDDLEWARE
-    gzip_at = middleware.index("django.middleware.gzip.GZipMiddleware")
+    gzip_at = middleware.index("accreditation.middleware.PageGZipMiddleware")
     assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == gzip_at - 1
     assert gzip_at == 2
