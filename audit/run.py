@@ -298,7 +298,9 @@ def pa11y(base: str, page: Page, workdir: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="only pages whose label or role contains this text")
+    parser.add_argument(
+        "--only", action="append", help="only pages whose label or role contains this text (may be repeated)"
+    )
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-pa11y", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and static files")
@@ -334,7 +336,7 @@ def main() -> int:
             manage(env, "collectstatic", "--noinput")
         pages = discover_pages()
         if args.only:
-            pages = [page for page in pages if args.only in page.label or args.only in page.role]
+            pages = [page for page in pages if any(text in page.label or text in page.role for text in args.only)]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "gunicorn", "audit.wsgi:application", "--config", "gunicorn.conf.py"]
