@@ -164,3 +164,13 @@ def test_gzip_sits_after_whitenoise_and_before_the_rest():
     gzip_at = middleware.index("accreditation.middleware.PageGZipMiddleware")
     assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == gzip_at - 1
     assert gzip_at == 2
+
+
+def test_no_template_relies_on_bootstraps_javascript():
+    """Bootstrap's JavaScript is not shipped: static/js/app.js opens and closes a collapse (the phone menu), and
+    nothing else Bootstrap's data-bs-* attributes ask for (dropdowns, tabs, modals, dismissible alerts) would work."""
+    handled = {"collapse"}
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        asked = set(re.findall(r'data-bs-toggle="([^"]+)"', text)) | set(re.findall(r"data-bs-(dismiss)=", text))
+        assert asked <= handled, f"{path.relative_to(ROOT)} needs Bootstrap's JavaScript for {asked - handled}"
