@@ -108,13 +108,19 @@ def test_base_html_links_one_stylesheet():
     assert "vendor/bootstrap" not in base
 
 
-def test_only_pages_that_use_htmx_load_it(client, awarded, team_lead):
+HTMX = '<script src="/static/vendor/htmx-2.0.11/htmx.min.js" defer>'
+
+
+def test_only_a_page_that_uses_htmx_loads_it(client, awarded, team_lead):
+    """The award page refreshes its report's state with htmx while the report is being made, and only then."""
     client.force_login(team_lead)
-    home = render(client, "/")
-    assert "htmx" not in home
+    assert "htmx" not in render(client, "/")
+    assert awarded.reports.get().status == "ready"
+    assert HTMX not in head_links(render(client, f"/awards/{awarded.reference}/"))[1]
+    awarded.reports.update(status="queued")  # as if just requested again
     award = render(client, f"/awards/{awarded.reference}/")
-    _, scripts = head_links(award)
-    assert '<script src="/static/vendor/htmx-2.0.11/htmx.min.js" defer>' in scripts
+    assert HTMX in head_links(award)[1]
+    assert 'hx-trigger="every 2s"' in award
 
 
 def test_every_template_with_htmx_attributes_is_on_a_page_that_loads_htmx():
