@@ -1,19 +1,20 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 
 from standards.models import Rating
-from workflow.forms import UKDateField
+from workflow.forms import SaysWhatToDo, UKDateField
 
 from .models import NARRATIVE_MAX_LENGTH, Evidence, Response, User
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(SaysWhatToDo, AuthenticationForm):
     """Sign in with an e-mail address; the error never says which half of the pair was wrong."""
 
     username = forms.EmailField(
         label="E-mail address",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        error_messages={"required": "Enter your e-mail address"},
     )
 
     error_messages = {
@@ -22,8 +23,57 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account has been closed. Ask your programme administrator if you need it back.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
-class ResponseForm(forms.Form):
+
+NEW_PASSWORD_MESSAGES = {
+    "new_password1": "Enter a new password",
+    "new_password2": "Enter the new password again, to confirm it",
+}
+PASSWORD_MISMATCH = "The two new passwords are not the same. Type the same new password in both boxes."
+
+
+class ChangePasswordForm(SaysWhatToDo, PasswordChangeForm):
+    """Change a password, knowing the current one."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": "Your current password is not right. Enter the password you signed in with.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        for name, message in NEW_PASSWORD_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+
+
+class NewPasswordForm(SaysWhatToDo, SetPasswordForm):
+    """Choose a new password from the link in a reset e-mail."""
+
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in NEW_PASSWORD_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+
+
+class ResetPasswordForm(SaysWhatToDo, PasswordResetForm):
+    """Ask for a link to choose a new password."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter the e-mail address you sign in with"},
+    )
+
+
+class ResponseForm(SaysWhatToDo, forms.Form):
     """A team's rating and narrative for one standard. `version` is the optimistic lock."""
 
     rating = forms.ChoiceField(
@@ -43,10 +93,18 @@ class ResponseForm(forms.Form):
             f"Up to {NARRATIVE_MAX_LENGTH:,} characters; line breaks are kept."
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Hidden: it is wrong only if the page was changed or cut short on its way, and reloading the page mends it.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            code: "Part of this page did not arrive. Copy what you typed, reload the page and try again."
+            for code in ("required", "invalid", "min_value")
+        },
+    )
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(SaysWhatToDo, forms.ModelForm):
     """A new item for the library: a file, or a written note with no file."""
 
     file = forms.FileField(
@@ -79,6 +137,15 @@ class EvidenceForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"contributed_by": "Contributed by", "kind": "Kind of evidence"}
+        error_messages = {
+            "title": {"required": "Enter a title for the evidence"},
+            "kind": {"required": "Choose the kind of evidence"},
+            "contributed_by": {"required": "Choose who contributed the evidence"},
+            "owner": {
+                "required": "Choose who owns the evidence",
+                "invalid_choice": "Choose an owner from the service's team",
+            },
+        }
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +161,7 @@ class EvidenceVersionForm(EvidenceForm):
     )
 
 
-class LinkEvidenceForm(forms.Form):
+class LinkEvidenceForm(SaysWhatToDo, forms.Form):
     evidence = forms.ModelChoiceField(
         label="Evidence from your library",
         queryset=Evidence.objects.none(),
@@ -125,7 +192,7 @@ class OfferedChoicesField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class EvidenceLinksForm(forms.Form):
+class EvidenceLinksForm(SaysWhatToDo, forms.Form):
     responses = OfferedChoicesField(
         label="Standards this evidence supports",
         queryset=Response.objects.none(),
@@ -140,7 +207,7 @@ class EvidenceLinksForm(forms.Form):
         field.choices = [(response.pk, f"{response.standard.code} {response.standard.title}") for response in responses]
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(SaysWhatToDo, forms.Form):
     confirm = forms.BooleanField(
         label="I have checked the portfolio with the team and it is ready for the reviewers",
         error_messages={"required": "Tick the box to confirm the portfolio is ready."},

@@ -6,7 +6,7 @@ from django.urls import include, path
 from awards.urls import award_patterns, public_patterns
 
 from . import converters  # noqa: F401  (registers <code:…>)
-from .forms import SignInForm
+from .forms import ChangePasswordForm, NewPasswordForm, ResetPasswordForm, SignInForm
 from .views import evidence, health, home, portfolio, services
 
 admin.site.site_header = f"{settings.PROGRAMME_NAME} administration"
@@ -20,13 +20,13 @@ account_patterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
     path("password/changed/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=ResetPasswordForm), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -47,7 +47,7 @@ def _check_panel(panel: list[PanelSeat]) -> None:
     if not panel:
         raise ValidationError({"panel": "Name the members of the award panel."})
     if not any(seat.role == PanelMember.Role.LIVED_EXPERIENCE for seat in panel):
-        raise ValidationError({"panel": "The panel must include a lived-experience member."})
+        raise ValidationError({"panel": "The panel must include a lived-experience member. Add them to the panel."})
 
 
 def decision_in_words(decision: Decision) -> str:
@@ -137,9 +137,11 @@ def decision_record(
     conditions = conditions or []
     if outcome == Outcome.DEFERRED:
         if not conditions:
-            raise ValidationError({"conditions": "A deferral needs at least one condition with a due date."})
+            raise ValidationError(
+                {"conditions": "A deferral needs at least one condition. Enter the condition and its due date."}
+            )
         if any(condition.due_on <= decided_on for condition in conditions):
-            raise ValidationError({"conditions": "Each condition's due date must be after the decision."})
+            raise ValidationError({"conditions": "Give each condition a due date after the date of the panel."})
     decision = Decision.objects.create(
         assessment=assessment,
         outcome=outcome,

@@ -5,7 +5,7 @@ from accreditation.admin import ReadOnlyAdmin
 from workflow.admin import AuditedDeleteMixin
 from workflow.audit import audit_log
 
-from .models import Assignment, Conflict, ReviewReport, ReviewRound, ScoreChange, Visit
+from .models import Assignment, Conflict, ReportComment, ReviewReport, ReviewRound, ScoreChange, Visit
 
 
 @admin.register(Conflict)
@@ -61,7 +61,27 @@ class VisitAdmin(ReadOnlyAdmin):
     list_select_related = ["assessment__service__organisation", "assessment__edition"]
 
 
+class ReportCommentInline(admin.TabularInline):
+    """The team's factual-accuracy comments and the lead reviewer's answers, as the report's own pages show them."""
+
+    model = ReportComment
+    fields = ["about", "text", "by", "at", "answer", "answer_text", "answered_by", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "answered_by")
+
+
 @admin.register(ReviewReport)
 class ReviewReportAdmin(ReadOnlyAdmin):
+    inlines = [ReportCommentInline]
     list_display = ["assessment", "released_at", "team_commented_at", "finalised_at"]
     list_select_related = ["assessment__service__organisation", "assessment__edition"]

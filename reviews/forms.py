@@ -3,17 +3,20 @@ from django.utils import timezone
 
 from accreditation.models import User
 from standards.models import Rating
-from workflow.forms import UKDateField
+from workflow.forms import SaysWhatToDo, UKDateField
 
-from .models import ActionPoint, ReviewReport, Visit
+from .models import ActionPoint, ReportComment, ReviewReport, Visit
 
 
-class AssignForm(forms.Form):
+class AssignForm(SaysWhatToDo, forms.Form):
     reviewer = forms.ModelChoiceField(
         label="Reviewer",
         queryset=User.objects.none(),
         empty_label="Choose a reviewer",
-        error_messages={"required": "Choose a reviewer.", "invalid_choice": "Choose a reviewer from the list."},
+        error_messages={
+            "required": "Choose a reviewer",
+            "invalid_choice": "Choose a reviewer from the list. The one chosen can no longer review this service.",
+        },
     )
     is_lead = forms.BooleanField(
         label="Lead reviewer", required=False, help_text="The lead records the visit, the consensus and the report."
@@ -29,16 +32,19 @@ class AssignForm(forms.Form):
         ]
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(SaysWhatToDo, forms.Form):
     reason = forms.CharField(
         label="Why is this reviewer leaving the team?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        error_messages={"required": "Say why the reviewer is leaving the team; it is kept in the history."},
+        error_messages={
+            "required": "Say why the reviewer is leaving the team; it is kept in the history.",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
     )
 
 
-class RespondForm(forms.Form):
+class RespondForm(SaysWhatToDo, forms.Form):
     """The answer to an invitation: one choice per move the reviewer may make now (reviews/workflows.py names and
     words them)."""
 
@@ -53,6 +59,7 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Required if you have a conflict of interest: say what it is.",
+        error_messages={"max_length": "What you add must be 2,000 characters or fewer"},
     )
 
     def __init__(self, *args, moves, **kwargs):
@@ -63,14 +70,17 @@ class RespondForm(forms.Form):
 ACTION_POINT_MAX_LENGTH = ActionPoint._meta.get_field("text").max_length
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(SaysWhatToDo, forms.Form):
     """The action points of a return: overall, and one optional field per standard (`point-<response id>`)."""
 
     overall = forms.CharField(
         label="Overall: what does the team need to do?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=ACTION_POINT_MAX_LENGTH,
-        error_messages={"required": "Say overall what the team needs to do."},
+        error_messages={
+            "required": "Say overall what the team needs to do.",
+            "max_length": f"Shorten it to {ACTION_POINT_MAX_LENGTH:,} characters or fewer.",
+        },
     )
 
     def __init__(self, *args, responses, **kwargs):
@@ -95,7 +105,7 @@ class ReturnForm(forms.Form):
         return [(response, self.cleaned_data[f"point-{response.pk}"]) for response in self.responses]
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(SaysWhatToDo, forms.ModelForm):
     visited_on = UKDateField(label="Date of the visit", error_messages={"required": "Enter the visit date"})
 
     class Meta:
@@ -104,6 +114,11 @@ class VisitForm(forms.ModelForm):
         widgets = {
             "met": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 8}),
+        }
+        error_messages = {
+            "mode": {"required": "Choose how the visit took place"},
+            "met": {"required": "Say who you met, by role"},
+            "findings": {"required": "Enter the findings of the visit"},
         }
 
     def clean_visited_on(self):
@@ -117,7 +132,7 @@ class VisitForm(forms.ModelForm):
         return visited_on
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(SaysWhatToDo, forms.ModelForm):
     class Meta:
         model = ReviewReport
         fields = ["strengths", "areas_for_development", "action_points"]
@@ -129,17 +144,68 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class TeamCommentForm(forms.Form):
-    comments = forms.CharField(
-        label="Factual-accuracy comments",
+REPORT_PARTS = ("Strengths", "Areas for development", "Action points")
+WHOLE_REPORT = "The report as a whole"
+
+
+class TeamCommentForm(SaysWhatToDo, forms.Form):
+    """One factual-accuracy comment, and the team lead's confirmation when they send the team's comments. Adding a
+    comment needs its text; sending needs the confirmation, and a comment typed but not yet added goes with it."""
+
+    about = forms.ChoiceField(label="What is it about?", required=False)
+    text = forms.CharField(
+        label="Your comment",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
-        help_text="Point out anything that is factually wrong, and why. Leave empty if there is nothing to correct.",
+        help_text="What is factually wrong, and what it should say. One thing per comment; you can add another.",
+        error_messages={"max_length": "Shorten your comment to 5,000 characters or fewer, or split it in two."},
     )
-    confirm = forms.BooleanField(
-        label="I have read the draft report with the team",
-        error_messages={"required": "Tick the box to confirm you have read the draft report."},
+    confirm = forms.BooleanField(label="I have read the draft report with the team", required=False)
+
+    def __init__(self, *args, results, sending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending = sending
+        standards = [(f"{r.standard.code} {r.standard.title}",) * 2 for r in results]
+        self.fields["about"].choices = [
+            ("", WHOLE_REPORT),
+            ("The report", [(part, part) for part in REPORT_PARTS]),
+            ("A standard's result", standards),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.sending:
+            if not data.get("confirm"):
+                self.add_error("confirm", "Tick the box to confirm you have read the draft report with the team.")
+        elif not (data.get("text") or "").strip() and "text" not in self.errors:
+            self.add_error(
+                "text",
+                "Enter your comment: what is wrong in the report, and what it should say. If there is nothing to "
+                "correct, send your comments without one.",
+            )
+        return data
+
+
+class AnswerForm(SaysWhatToDo, forms.Form):
+    """The lead reviewer's answer to one of the team's comments."""
+
+    answer = forms.ChoiceField(
+        label="Your answer",
+        widget=forms.RadioSelect,
+        choices=[
+            (ReportComment.Answer.ACCEPTED, "Accept: I have corrected the report or the consensus"),
+            (ReportComment.Answer.NOT_ACCEPTED, "Do not accept"),
+        ],
+        error_messages={"required": "Choose whether you accept the comment"},
+    )
+    answer_text = forms.CharField(
+        label="What you corrected, or why you do not accept it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="The team reads this beside their comment.",
+        error_messages={"max_length": "Shorten your answer to 5,000 characters or fewer."},
     )
 
 
@@ -189,3 +255,18 @@ class ScoreSheetForm(forms.Form):
         for problem in self.problems:
             self.add_error(None, problem)
         return super().clean()
+
+
+class ConsensusForm(ScoreSheetForm):
+    """The consensus sheet (`consensus-<response id>`, `reason-<response id>`). Each reason is also a field of the
+    form, with the element's own id, so a problem with one (the service's missing reason) shows on its row and the
+    error summary links to it."""
+
+    def __init__(self, data, *, standards: list[tuple[int, str]]):
+        super().__init__(data, response_ids=[pk for pk, _ in standards], score_prefix="consensus", text_prefix="reason")
+        self.auto_id = "%s"
+        for pk, code in standards:
+            self.fields[f"reason-{pk}"] = forms.CharField(label=f"Reason for {code}", required=False, strip=False)
+
+    def row_errors(self, response_id: int) -> list[str]:
+        return self.errors.get(f"reason-{response_id}", [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -265,9 +267,8 @@ class ReviewReport(models.Model):
     areas_for_development = models.TextField(blank=True)
     action_points = models.TextField(blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
-    team_comments = models.TextField(
-        "factual-accuracy comments", blank=True, help_text="Anything in the draft that is factually wrong, and why."
-    )
+    # When the team lead sent the team's factual-accuracy comments (the comments themselves: ReportComment; none
+    # sent means no corrections).
     team_commented_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -281,3 +282,56 @@ class ReviewReport(models.Model):
     @property
     def is_written(self) -> bool:
         return all(text.strip() for text in (self.strengths, self.areas_for_development, self.action_points))
+
+    @property
+    def comments_due_on(self) -> datetime.date | None:
+        """The last day the team may send factual-accuracy comments: REPORT_COMMENTS_DAYS after the release."""
+        if self.released_at is None:
+            return None
+        return timezone.localdate(self.released_at) + datetime.timedelta(days=settings.REPORT_COMMENTS_DAYS)
+
+    @property
+    def comments_deadline_passed(self) -> bool:
+        due_on = self.comments_due_on
+        return due_on is not None and timezone.localdate() > due_on
+
+    @property
+    def open_for_comments(self) -> bool:
+        """Released, the team's comments not yet sent, and the deadline not passed."""
+        return self.released_at is not None and self.team_commented_at is None and not self.comments_deadline_passed
+
+
+class ReportComment(models.Model):
+    """One of the team's factual-accuracy comments on the draft report, and the lead reviewer's answer to it. The team
+    lead adds comments until the team sends them (ReviewReport.team_commented_at); the lead reviewer answers each
+    before finalising: accepted, saying what was corrected, or not accepted, saying why."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted: the report is corrected"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    report = models.ForeignKey(ReviewReport, on_delete=models.CASCADE, related_name="comments")
+    about = models.CharField(
+        "what it is about", max_length=300, blank=True, help_text="A part of the report or a standard; empty: all."
+    )
+    text = models.TextField(max_length=5000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=12, choices=Answer.choices, blank=True)
+    answer_text = models.TextField(
+        blank=True, max_length=5000, help_text="Accepted: the correction made. Not accepted: the reason."
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on the report for {self.report.assessment_id}: {self.text[:60]}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.answer == self.Answer.ACCEPTED

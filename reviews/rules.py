@@ -143,6 +143,13 @@ def team_can_change(user, assignment) -> bool:
     return assignment is not None and assignment.assessment.status in TEAM_STATES
 
 
+@rules.predicate
+def report_open_for_comments(user, assessment) -> bool:
+    """The draft report is with the team: their comments not yet sent and the deadline not passed."""
+    report = getattr(assessment, "report", None)  # one query, unless the page has read the report already
+    return report is not None and report.open_for_comments
+
+
 TEAM_STATES = ("submitted", "in_review", "returned", "resubmitted")
 in_review = assessment_in("in_review")
 
@@ -161,6 +168,7 @@ for model in (
     "visit",
     "consensusscore",
     "reviewreport",
+    "reportcomment",
 ):
     rules.add_perm(f"reviews.view_{model}", is_administrator)
 
@@ -175,8 +183,15 @@ rules.add_perm("reviews.view_review", on_the_review)
 rules.add_perm("reviews.return_portfolio", (is_administrator | is_lead_reviewer) & in_review)
 rules.add_perm("reviews.resume_review", is_administrator | is_lead_reviewer)
 rules.add_perm("reviews.lead_review", is_lead_reviewer & in_review)
+# The consensus and the report stay open to the lead while the draft is with the team, so that a factual-accuracy
+# comment can lead to a correction.
+rules.add_perm("reviews.correct_report", is_lead_reviewer & assessment_in("in_review", "report_draft"))
 rules.add_perm("reviews.finalise_report", is_lead_reviewer & assessment_in("report_draft"))
-rules.add_perm("reviews.comment_on_report", is_team_lead & assessment_in("report_draft"))
+rules.add_perm("reviews.answer_comments", is_lead_reviewer & assessment_in("report_draft"))
+# The team lead speaks for the team on the draft; they may add and send comments until they send them or the
+# deadline passes (`check_draft_report`: the role alone, so that a late comment is told why, not refused blankly).
+rules.add_perm("reviews.check_draft_report", is_team_lead & assessment_in("report_draft"))
+rules.add_perm("reviews.comment_on_report", is_team_lead & assessment_in("report_draft") & report_open_for_comments)
 rules.add_perm("reviews.see_score_history", is_administrator)
 # Everyone's scores side by side: reviewers once they have submitted their own for this round.
 rules.add_perm("reviews.see_consensus", is_administrator | has_submitted_this_round)

@@ -5,7 +5,7 @@ from django.tasks import task
 from accreditation.models import Assessment, ServiceMembership
 from accreditation.tasks import administrator_emails, assessment_still, link, send_notice
 
-from .models import Assignment
+from .models import Assignment, ReportComment, ReviewReport
 
 
 def _team_emails(assessment: Assessment) -> list[str]:
@@ -93,7 +93,11 @@ def notify_report_released(assessment_id: int, state: str) -> int:
         recipients=_team_emails(assessment),
         subject=f"Your draft review report is ready to check: {assessment.service.name}",
         template="reviews/email/report_released.txt",
-        context={"assessment": assessment, "url": link("reviews:team_report", assessment.pk)},
+        context={
+            "assessment": assessment,
+            "due_on": ReviewReport.objects.filter(assessment=assessment).first().comments_due_on,
+            "url": link("reviews:team_report", assessment.pk),
+        },
     )
 
 
@@ -107,11 +111,12 @@ def notify_team_commented(assessment_id: int) -> int:
             "reviewer__email", flat=True
         )
     )
+    comments = ReportComment.objects.filter(report__assessment=assessment).count()
     return send_notice(
         recipients=leads,
         subject=f"The team has responded to the draft report: {assessment.service.name}",
         template="reviews/email/team_commented.txt",
-        context={"assessment": assessment, "url": link("reviews:report", assessment.pk)},
+        context={"assessment": assessment, "comments": comments, "url": link("reviews:report", assessment.pk)},
     )
 
 

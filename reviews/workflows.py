@@ -8,6 +8,7 @@ from workflow.engine import Transition, add, define, extend
 from .models import Assignment
 from .services.assignments import conflict_record, review_team_problems
 from .services.report import (
+    report_finalise_note,
     report_finalise_problems,
     report_release_problems,
     report_stamp_finalised,
@@ -85,6 +86,7 @@ def register() -> None:
             action="accreditation.assessment.report_finalised",
             permission="reviews.finalise_report",
             guards=(report_finalise_problems,),
+            notes=(report_finalise_note,),
             on_enter=(report_stamp_finalised,),
             notify=("reviews.tasks.notify_report_finalised",),
             label="Finalise the report",

@@ -8,7 +8,7 @@ from accreditation.models import ServiceMembership
 from accreditation.services.assessments import assessment_start, response_save
 from accreditation.services.evidence import evidence_create, evidence_link
 from reviews.services.assignments import Reply, assignment_create, assignment_respond
-from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.report import consensus_save, report_comments_send, report_save, visit_save
 from reviews.services.scoring import review_submit, scores_save
 from standards.services import edition_load
 from workflow.engine import transition
@@ -180,7 +180,7 @@ def report_final(in_review, lead_reviewer, second_reviewer, team_lead):
         assessment=in_review, by=lead_reviewer, strengths="Warm.", areas_for_development="More.", action_points="Do."
     )
     transition(in_review, to="report_draft", by=lead_reviewer)
-    report_comment(assessment=in_review, by=team_lead, comments="")
+    report_comments_send(assessment=in_review, by=team_lead)
     transition(in_review, to="report_final", by=lead_reviewer)
     in_review.refresh_from_db()
     return in_review

@@ -45,6 +45,9 @@ class Transition:
     permission: str | None = None  # a `rules` permission checked against the object; None: only the system
     guards: tuple[Guard, ...] = ()  # each returns what stops the move, in words; empty when nothing does
     on_enter: tuple[Record, ...] = ()  # run in the transaction after the state changes: records that go with it
+    # Each returns words for the audit event's note about the circumstances of the move (empty: nothing to say),
+    # asked once the guards pass, before the state changes; added after the person's own note.
+    notes: tuple[Callable[[Any], str], ...] = ()
     notify: tuple[str, ...] = ()  # dotted paths of tasks enqueued on commit with (object id, new state)
     # How a page offers the move. No label: the move is made elsewhere (by a service, or on another move's page).
     label: str = ""
@@ -212,6 +215,7 @@ def transition(
         raise PermissionDenied
     if problems := [problem for guard in move.guards for problem in guard(current)]:
         raise ValidationError(problems)
+    note = " ".join(words for words in (note, *(explain(current) for explain in move.notes)) if words)
     for name, value in fields.items():
         setattr(current, name, value)
     setattr(current, workflow.field, to)

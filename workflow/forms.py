@@ -10,6 +10,59 @@ DIGITS = re.compile(r"[0-9]+")
 PARTS = ("day", "month", "year")
 
 
+def _django_default(field: forms.Field, code: str) -> bool:
+    """Whether the field's message for `code` is still the one Django gives every field of its kind."""
+    current = field.error_messages.get(code)
+    return current is None or any(
+        current == getattr(cls, "default_error_messages", {}).get(code) for cls in type(field).__mro__
+    )
+
+
+def say_what_to_do(field: forms.Field) -> forms.Field:
+    """Replace Django's generic messages on `field` ("Ensure this value has at most 3000 characters", "Select a valid
+    choice") with ones that say what to do, worded from its label: "Reason must be 3,000 characters or fewer".
+
+    A field's message for a missing answer names the answer and cannot be guessed from a label: each required field
+    gives it where it is declared (`error_messages={"required": "Enter the visit date"}`); tests/test_form_messages.py
+    finds any that does not."""
+    label = str(field.label or "The answer").rstrip("?:")
+    own = {
+        "invalid_choice": "Choose one of the options shown. The page may be out of date: reload it and try again.",
+        "invalid_pk_value": "Choose one of the options shown. The page may be out of date: reload it and try again.",
+        "invalid_list": "Choose from the options shown.",
+        "empty": "The chosen file is empty. Choose a file that has something in it.",
+        "missing": "Choose a file to upload.",
+        "contradiction": "Either choose a file or tick the box to remove it, not both.",
+    }
+    if isinstance(field, forms.EmailField):
+        own["invalid"] = "Enter an e-mail address in the right format, like name@example.org"
+    elif isinstance(field, forms.FileField):
+        own["invalid"] = "Choose a file to upload."
+    elif isinstance(field, forms.IntegerField):
+        own["invalid"] = f"{label} must be a whole number, like 3"
+    for code, message in own.items():
+        # A validator's message (the e-mail address check's) is replaced by the field's own for its code.
+        if (code in field.error_messages or code == "invalid") and _django_default(field, code):
+            field.error_messages[code] = message
+    if getattr(field, "min_value", None) is not None and _django_default(field, "min_value"):
+        field.error_messages["min_value"] = f"{label} must be {field.min_value} or more"
+    if getattr(field, "max_value", None) is not None and _django_default(field, "max_value"):
+        field.error_messages["max_value"] = f"{label} must be {field.max_value} or less"
+    if getattr(field, "max_length", None) and _django_default(field, "max_length"):
+        noun = "characters" if not isinstance(field, forms.FileField) else "characters in its name"
+        field.error_messages["max_length"] = f"{label} must be {field.max_length:,} {noun} or fewer"
+    return field
+
+
+class SaysWhatToDo:
+    """A form whose every field's messages say what to do (see `say_what_to_do`). Put it first among the bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            say_what_to_do(field)
+
+
 class UKDateInput(forms.MultiWidget):
     """The GOV.UK Design System's date input: Day, Month and Year as three numeric text boxes in a fieldset.
 
@@ -105,3 +158,22 @@ class UKDateField(forms.MultiValueField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         self.run_validators(date)
         return date
+
+
+def formset_errors(formset: forms.BaseFormSet, row: str) -> list[tuple[str, str]]:
+    """Each problem in a formset's rows as (the id of the field to link to, the words), for the error summary
+    (templates/includes/form_errors.html) of the page's main form: "Condition 2 due date: Enter a real date".
+
+    `row` names one row ("Condition"); a problem with a whole row links to its first field."""
+    problems = [("", str(error)) for error in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        fields = list(form)
+        if not fields:
+            continue
+        for error in form.non_field_errors():
+            problems.append((fields[0].id_for_label, f"{row} {number}: {error}"))
+        for field in fields:
+            label = str(field.label)
+            name = f"{row} {number}" if label == row else f"{row} {number} {label[:1].lower()}{label[1:]}"
+            problems += [(field.id_for_label, f"{name}: {error}") for error in field.errors]
+    return problems

@@ -202,7 +202,9 @@ class Service(models.Model):
         if self.joined_on and self.joined_on.year > datetime.MAXYEAR - 100:
             raise ValidationError({"joined_on": "Enter the date the service joined the programme."})
         if self.joined_on and self.portfolio_due_on and self.portfolio_due_on < self.joined_on:
-            raise ValidationError({"portfolio_due_on": "The portfolio cannot be due before the service joined."})
+            raise ValidationError(
+                {"portfolio_due_on": "The portfolio due date must be on or after the date the service joined"}
+            )
 
     def days_until_due(self, today: datetime.date | None = None) -> int:
         return (self.portfolio_due_on - (today or timezone.localdate())).days

@@ -137,11 +137,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's checks, worded to say what to do (accreditation/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accreditation.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accreditation.passwords.MinimumLengthValidator"},
+    {"NAME": "accreditation.passwords.CommonPasswordValidator"},
+    {"NAME": "accreditation.passwords.NumericPasswordValidator"},
 ]
 # Login throttling (django-axes): five failures for one account from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -261,6 +262,9 @@ APPEAL_WINDOW_DAYS = env_int("APPEAL_WINDOW_DAYS", 28)
 # A service with a valid award may start its renewal portfolio this many months before the award expires, and not
 # before: earlier, a renewal would be judged on work the award has only just recognised.
 RENEWAL_WINDOW_MONTHS = env_int("RENEWAL_WINDOW_MONTHS", 6)
+# The team has this many days from the release of the draft review report to send factual-accuracy comments; past
+# it, the lead reviewer may finalise the report without them (PRODUCT.md §8).
+REPORT_COMMENTS_DAYS = env_int("REPORT_COMMENTS_DAYS", 14)
 # Public certificate checks per visitor (IP address) per minute, against guessing codes.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 20)
 

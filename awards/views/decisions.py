@@ -15,6 +15,7 @@ from accreditation.views.access import refuse_unless_post, visible_or_404
 from accreditation.views.actions import act_on_form, attempt
 from reviews.selectors.report import report_of
 from workflow.engine import available_transitions
+from workflow.forms import formset_errors
 
 from ..forms import (
     AppealForm,
@@ -171,6 +172,7 @@ def decision(request, pk):
             "form": form,
             "panel": panel,
             "conditions": conditions,
+            "formset_errors": formset_errors(panel, "Panel member") + formset_errors(conditions, "Condition"),
             "can_appeal": latest is not None and user.has_perm("awards.appeal", assessment),
             "can_check": user.has_perm("awards.check_condition", assessment),
             "appeal_form": AppealForm(),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from accreditation.models import Assessment, Response
 
 from ..agreement import Agreement, agreement
-from ..models import Assignment, ConsensusScore, ReviewerScore, ReviewReport, Visit
+from ..models import Assignment, ConsensusScore, ReportComment, ReviewerScore, ReviewReport, Visit
 
 ACTIVE = Assignment.ACTIVE_STATES
 
@@ -32,6 +33,36 @@ class ConsensusRow:
     scores: list[ScoreCell | None]
     consensus: ConsensusScore | None
     disagreement: bool
+    agreed: str = ""  # the score every reviewer on the team gave, when all have submitted and gave the same one
+
+    @property
+    def proposed(self) -> tuple[str, str]:
+        """What the consensus form starts with: the saved consensus, else the reviewers' shared score (not saved
+        until the lead saves it), else nothing."""
+        if self.consensus is not None:
+            return self.consensus.score, self.consensus.reason
+        return self.agreed, ""
+
+
+@dataclass
+class ConsensusValue:
+    """One value's standards on the consensus page, with its counts for the summary at the top."""
+
+    code: str
+    name: str
+    rows: list[ConsensusRow]
+
+    @property
+    def agreed_count(self) -> int:
+        return sum(bool(row.agreed) for row in self.rows)
+
+    @property
+    def disagreement_count(self) -> int:
+        return sum(row.disagreement for row in self.rows)
+
+    @property
+    def recorded_count(self) -> int:
+        return sum(row.consensus is not None for row in self.rows)
 
 
 @dataclass
@@ -50,10 +81,26 @@ class ConsensusMatrix:
     def agreed_count(self) -> int:
         return sum(row.consensus is not None for row in self.rows)
 
+    @cached_property
+    def values(self) -> list[ConsensusValue]:
+        """The rows grouped by value, in the edition's order."""
+        groups: dict[int, ConsensusValue] = {}
+        for row in self.rows:
+            value = row.response.standard.value
+            groups.setdefault(value.pk, ConsensusValue(code=value.code, name=value.name, rows=[])).rows.append(row)
+        return list(groups.values())
+
+
+def shared_score(scores: list[ScoreCell | None]) -> str:
+    """The score every reviewer gave, if there are reviewers, each scored, and all gave the same; else ""."""
+    given = {score.score if score else "" for score in scores}
+    return given.pop() if len(given) == 1 else ""
+
 
 def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
-    """Standards × reviewers for the current round, with disagreements marked, the consensus so far, and agreement
-    statistics. At most three queries whatever the number of standards or reviewers.
+    """Standards × reviewers for the current round, with disagreements marked, the standards every reviewer scored
+    alike, the consensus so far, and agreement statistics. At most three queries whatever the number of standards or
+    reviewers.
 
     Only submitted scores count: a draft is the reviewer's own until they submit it, and may still change, so it
     is neither shown nor compared; those still scoring are listed as `waiting`."""
@@ -64,11 +111,20 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
         .order_by("-is_lead", "assigned_at")
     )
     reviewers = [member for member in team if member.review_submitted_at is not None]
+    waiting = [member for member in team if member.review_submitted_at is None]
     # Only the columns the matrix shows: not the narratives, statements or guidance, which are most of the bytes.
     responses = list(
         Response.objects.filter(assessment=assessment)
-        .select_related("standard", "consensus")
-        .only("rating", "standard__code", "standard__title", "consensus__score", "consensus__reason")
+        .select_related("standard__value", "consensus")
+        .only(
+            "rating",
+            "standard__code",
+            "standard__title",
+            "standard__value__code",
+            "standard__value__name",
+            "consensus__score",
+            "consensus__reason",
+        )
         .order_by("standard__value__order", "standard__order", "standard__code")
     )
     # Plain cells, not model instances: three reviewers on 60 standards are 180 of them.
@@ -88,6 +144,8 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
                 scores=row_scores,
                 consensus=consensus,
                 disagreement=disagreements([score.score for score in row_scores if score]),
+                # Not "agreed by all" while someone on the team has still to submit.
+                agreed="" if waiting else shared_score(row_scores),
             )
         )
     columns = {
@@ -103,7 +161,7 @@ def consensus_matrix(*, assessment: Assessment) -> ConsensusMatrix:
     return ConsensusMatrix(
         reviewers=reviewers,
         rows=rows,
-        waiting=[member for member in team if member.review_submitted_at is None],
+        waiting=waiting,
         pairs=pairs,
         self_vs_consensus=agreement("The team's self-ratings", "Consensus", self_column, consensus_column),
     )
@@ -115,6 +173,14 @@ def visit_of(*, assessment: Assessment) -> Visit | None:
 
 def report_of(*, assessment: Assessment) -> ReviewReport | None:
     return ReviewReport.objects.filter(assessment=assessment).select_related("team_commented_by").first()
+
+
+def report_comments(*, report: ReviewReport | None, sent_only: bool = False) -> list[ReportComment]:
+    """The team's factual-accuracy comments on the report, with who wrote and who answered them. `sent_only`: none
+    until the team has sent them (what the lead reviewer sees). One query, none without a report."""
+    if report is None or report.pk is None or (sent_only and report.team_commented_at is None):
+        return []
+    return list(ReportComment.objects.filter(report=report).select_related("by", "answered_by"))
 
 
 def consensus_results(*, assessment: Assessment) -> list[Response]:

@@ -33,11 +33,20 @@ def assignment_create(
     """Put a reviewer on an assessment's review team, unless a conflict of interest stands in the way."""
     assessment = locked_assessment(assessment_id=assessment.pk, by=by, permission="reviews.manage_team")
     if reasons := conflict_reasons(assessment=assessment, reviewers=[reviewer])[reviewer.pk]:
-        raise ValidationError([f"{reviewer.full_name} cannot review this service: {reason}." for reason in reasons])
+        raise ValidationError(
+            {
+                "reviewer": [
+                    f"{reviewer.full_name} cannot review this service: {reason}. Choose another reviewer."
+                    for reason in reasons
+                ]
+            }
+        )
     if is_lead and assessment.assignments.filter(is_lead=True, status__in=ACTIVE).exists():
-        raise ValidationError("This review already has a lead reviewer. Remove them first to choose another.")
+        raise ValidationError(
+            {"is_lead": "This review already has a lead reviewer. Remove them first, or untick Lead reviewer."}
+        )
     if due_on < timezone.localdate():
-        raise ValidationError({"due_on": "The due date is in the past."})
+        raise ValidationError({"due_on": "The review due date must be today or in the future"})
     assignment = Assignment.objects.create(
         assessment=assessment, reviewer=reviewer, is_lead=is_lead, due_on=due_on, assigned_by=by
     )

@@ -70,7 +70,8 @@ def portfolio_return(
     if not overall.strip():
         raise ValidationError({"overall": "Say overall what the team needs to do."})
     problems = [
-        f"The action point for {response.standard.code} is longer than {ACTION_POINT_MAX_LENGTH:,} characters."
+        f"The action point for {response.standard.code} is longer than {ACTION_POINT_MAX_LENGTH:,} characters. "
+        "Shorten it and send again."
         for response, text in per_standard
         if len(text.strip()) > ACTION_POINT_MAX_LENGTH
     ]

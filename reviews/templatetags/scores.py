@@ -62,7 +62,8 @@ def score_select(name: str, row_id: int, code: str, current: str):
         ((value, mark_safe(" selected") if value == current else "", label) for value, _, label in CHOICES),
     )
     return format_html(
-        '<label class="visually-hidden" for="{}-{}">Consensus score for {}</label>'
+        '<label class="form-label small fw-semibold mb-1" for="{}-{}">Consensus score'
+        '<span class="visually-hidden"> for {}</span></label>'
         '<select class="form-select form-select-sm" name="{}-{}" id="{}-{}">'
         '<option value="">Choose</option>{}</select>',
         name,
@@ -76,18 +77,50 @@ def score_select(name: str, row_id: int, code: str, current: str):
     )
 
 
-@register.simple_tag
-def reviewer_cells(scores):
-    """The consensus matrix's cells for one standard: each reviewer's score and the start of their comment.
+def reviewer_label(assignment) -> str:
+    return assignment.reviewer.full_name + (" (lead)" if assignment.is_lead else "")
 
-    Built in Python: the matrix has one per reviewer per standard, 180 for three reviewers and 60 standards."""
-    cells = []
-    for score in scores:
-        badge = score_badge(score.score if score else "", "–")
-        comment = ""
-        if score and score.comment:
-            words = score.comment.split()
-            short = score.comment if len(words) <= 30 else " ".join(words[:30]) + "…"
-            comment = '<div class="small">' + escape(short) + "</div>"
-        cells.append("<td>" + badge + comment + "</td>")
-    return mark_safe("".join(cells))  # the badges come from format_html and each comment is escaped above
+
+def short_comment(score) -> str:
+    """The start of a reviewer's comment, escaped, for a table cell."""
+    if not score or not score.comment:
+        return ""
+    words = score.comment.split()
+    short = score.comment if len(words) <= 30 else " ".join(words[:30]) + "…"
+    return '<div class="small">' + escape(short) + "</div>"
+
+
+@register.simple_tag
+def reviewer_cells(scores, reviewers):
+    """A table's cells for one standard: each reviewer's score and the start of their comment, each cell labelled
+    with the reviewer's name for the stacked rows of a phone.
+
+    Built in Python: the table has one per reviewer per standard, 180 for three reviewers and 60 standards."""
+    cells = [
+        format_html('<td data-label="{}">', reviewer_label(reviewer))
+        + score_badge(score.score if score else "", "–")
+        + short_comment(score)
+        + "</td>"
+        for score, reviewer in zip(scores, reviewers, strict=True)
+    ]
+    return mark_safe("".join(cells))  # the labels and badges come from format_html and each comment is escaped
+
+
+@register.simple_tag
+def reviewer_scores(scores, reviewers):
+    """Each reviewer's score and whole comment on one standard, as the terms of a description list (the consensus
+    page's card for the standard). Built in Python for the same reason as the cells."""
+    return format_html_join(
+        "",
+        "<dt>{}</dt><dd>{}{}</dd>",
+        (
+            (
+                reviewer_label(reviewer),
+                score_badge(score.score if score else "", "Not scored"),
+                format_html('<p class="consensus-comment small mb-0">{}</p>', score.comment)
+                if score and score.comment
+                else "",
+            )
+            for score, reviewer in zip(scores, reviewers, strict=True)
+        ),
+    )

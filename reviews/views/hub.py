@@ -19,9 +19,15 @@ from .access import review_or_404
 @login_required
 def review(request, pk):
     """Everything about one assessment's review: its state, team, rounds and what to do next."""
-    assessment = review_or_404(request, pk)
+    return _review_page(request, review_or_404(request, pk))
+
+
+def _review_page(request, assessment, *, assign_form: AssignForm | None = None):
+    """The review page; with `assign_form`, the form to add a reviewer as it was posted, beside its errors."""
     user = request.user
     candidates = reviewer_candidates(assessment=assessment) if user.has_perm("reviews.manage_team", assessment) else []
+    if assign_form is None and candidates:
+        assign_form = AssignForm(candidates=candidates)
     team = review_team(assessment=assessment)
     for member in team:
         member.remove = next((move for move in available_transitions(member, user) if move.name == "remove"), None)
@@ -35,7 +41,7 @@ def review(request, pk):
             "team": team,
             "mine": assignment_of(assessment=assessment, user=user),
             "candidates": candidates,
-            "assign_form": AssignForm(candidates=candidates) if candidates else None,
+            "assign_form": assign_form,
             "round": review_round,
             "action_points": action_points,
             # Returned and not yet resubmitted: the latest action points belong to the round still under way.
@@ -54,16 +60,18 @@ def assign(request, pk):
         raise PermissionDenied
     form = AssignForm(request.POST, candidates=reviewer_candidates(assessment=assessment))
     if form.is_valid():
-        attempt(
+        done, _ = attempt(
             request,
             lambda: assignment_create(assessment=assessment, by=request.user, **form.cleaned_data),
+            form=form,
             success=lambda assignment: (
                 f"{assignment.reviewer.full_name} has been asked to review. They will get an e-mail."
             ),
         )
-    else:
-        form_problems_to_messages(request, form)
-    return redirect("reviews:review", pk=assessment.pk)
+        if done:
+            return redirect("reviews:review", pk=assessment.pk)
+    # The same page again, with what was typed (the reviewer, the lead box, the due date) beside what to fix.
+    return _review_page(request, assessment, assign_form=form)
 
 
 @login_required

@@ -61,7 +61,7 @@ def test_password_validators_are_on(client, team_member, password):
         {"old_password": password, "new_password1": "password", "new_password2": "password"},
     )
     assert response.status_code == 200
-    assert "This password is too common." in response.content.decode()
+    assert "on a list of passwords many people use" in response.content.decode()
 
 
 def test_passwords_are_hashed_with_argon2_in_production(settings):
@@ -121,3 +121,17 @@ def test_refused_pages_are_logged(client, team_member, caplog):
     with caplog.at_level(logging.WARNING, logger="accreditation.security"):
         client.get("/portfolio/999999/")
     assert any("Refused GET /portfolio/999999/ with 404" in record.getMessage() for record in caplog.records)
+
+
+def test_the_lockout_page_says_how_long_to_wait_from_the_settings(client, team_member, settings):
+    import datetime
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+    for _ in range(2):
+        response = client.post(reverse("login"), {"username": "member@example.org", "password": "wrong"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "paused for 30 minutes after 2 wrong passwords" in page
+    assert "Wait 30 minutes, then sign in again." in page

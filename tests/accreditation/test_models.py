@@ -36,7 +36,7 @@ def test_an_agreed_extension_is_kept():
 @pytest.mark.django_db
 def test_a_portfolio_cannot_be_due_before_joining():
     service = ServiceFactory.build(joined_on=datetime.date(2026, 5, 1), portfolio_due_on=datetime.date(2026, 1, 1))
-    with pytest.raises(ValidationError, match="before the service joined"):
+    with pytest.raises(ValidationError, match="on or after the date the service joined"):
         service.clean()
 
 

@@ -85,7 +85,7 @@ def test_the_team_lead_appeals_on_the_page_and_an_administrator_records_the_outc
     client.force_login(team_lead)
     assert "Lodge the appeal" in client.get(url).content.decode()
     client.post(reverse("awards:appeal", args=[report_final.pk]), {"grounds": ""})
-    assert "This field is required." in client.get(url).content.decode()
+    assert "Set out the grounds for the appeal" in client.get(url).content.decode()
     response = client.post(reverse("awards:appeal", args=[report_final.pk]), {"grounds": "Evening groups missed."})
     assert response["Location"] == url
     assert "Your appeal has been lodged" in client.get(url).content.decode()

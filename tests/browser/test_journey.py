@@ -185,13 +185,22 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
         person_page.get_by_role("button", name="Submit my scores").click()
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/consensus/")
     lead_reviewer.check("19-consensus")
-    assert page.locator("tr.disagreement").count() == 2
-    for code in codes:
-        row = page.locator("tr", has=page.locator("th", has_text=code))
-        row.get_by_label(f"Consensus score for {code}").select_option("met")
+    assert page.locator(".consensus-standard.disagreement").count() == 2
+    for code in codes[2:]:  # both reviewers gave these Met: filled in, to be checked and saved
+        assert page.get_by_label(f"Consensus score for {code}").input_value() == "met"
     for code in codes[:2]:
-        page.get_by_label("Reason").nth(codes.index(code)).fill("Weighed the visit findings.")
-    page.get_by_role("button", name="Save the consensus").click()
+        assert page.get_by_label(f"Consensus score for {code}").input_value() == ""
+        page.get_by_label(f"Consensus score for {code}").select_option("met")
+    page.get_by_label(f"Reason for {codes[0]}").fill("Weighed the visit findings.")
+    page.get_by_role("button", name="Save the consensus").last.click()
+    # The missing reason is on its row, and the summary at the top links to it; nothing chosen is lost.
+    page.locator(".error-summary").get_by_role("link", name=re.compile(f"Reason for {codes[1]}")).click()
+    assert page.get_by_label(f"Reason for {codes[1]}").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label(f"Consensus score for {codes[1]}").input_value() == "met"
+    assert page.get_by_label(f"Reason for {codes[0]}").input_value() == "Weighed the visit findings."
+    lead_reviewer.check("19-consensus-error")
+    page.get_by_label(f"Reason for {codes[1]}").fill("Weighed the visit findings.")
+    page.get_by_role("button", name="Save the consensus").first.click()
     assert "Consensus saved" in page.content()
 
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/visit/")
@@ -215,12 +224,25 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     team.go(f"/reviews/assessments/{Assessment.objects.get().pk}/report/for-the-team/")
     team.check("22-draft-report-team")
     assert "Rhea on" not in page.content() and "Remy on" not in page.content()
-    page.get_by_role("textbox", name="Factual-accuracy comments").fill("We have eight residents, not six.")
+    assert "Comments are due by" in page.content()
+    page.get_by_label("What is it about?").select_option("Strengths")
+    page.get_by_role("textbox", name="Your comment").fill("We have eight residents, not six.")
+    page.get_by_role("button", name="Add this comment").click()
+    assert "Comment 1: about Strengths" in page.content()
+    team.check("22a-team-comments")
     page.get_by_label("I have read the draft report with the team").check()
     page.get_by_role("button", name="Send our comments").click()
     page = lead_page
     page.goto(base + f"/reviews/assessments/{Assessment.objects.get().pk}/report/")
     assert "We have eight residents, not six." in page.content()
+    # The lead corrects the draft and answers the comment before finalising.
+    page.get_by_label("Strengths").fill("Eight residents and the staff run the ward together.")
+    page.get_by_role("button", name="Save the report").click()
+    page.get_by_label("Accept: I have corrected the report or the consensus").check()
+    page.get_by_label("What you corrected, or why you do not accept it").fill("Strengths now say eight residents.")
+    lead_reviewer.check("22b-report-answer")
+    page.get_by_role("button", name="Save your answer to comment 1").click()
+    assert "Your answer is saved" in page.content()
     page.get_by_role("button", name="Finalise the report").click()
     assert Assessment.objects.get().status == "report_final"
 

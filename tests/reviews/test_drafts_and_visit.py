@@ -38,6 +38,7 @@ def test_the_consensus_matrix_leaves_out_unsubmitted_drafts(lead_submitted_secon
     assert [reviewer.pk for reviewer in matrix.waiting] == [second.pk]
     assert matrix.pairs == [], "no agreement figure from a draft"
     assert matrix.disagreement_count == 0, "a draft makes no disagreement"
+    assert not any(row.agreed for row in matrix.rows), "nothing is agreed by all while one has still to submit"
 
 
 def test_the_consensus_page_names_who_has_not_submitted_and_hides_their_drafts(
@@ -50,7 +51,8 @@ def test_the_consensus_page_names_who_has_not_submitted_and_hides_their_drafts(
         assert DRAFT_COMMENT not in body
         assert "Sam Second" in body and "has not submitted" in body
         assert "Sam Second and" not in body and "and Sam Second" not in body, "no agreement pair with a draft"
-        assert "Reviewers disagree" not in body
+        assert "consensus-standard disagreement" not in body, "a draft makes no disagreement"
+        assert "Agreed by all reviewers</span>" not in body and " selected>" not in body, "nothing filled in yet"
 
 
 def test_the_consensus_page_uses_both_once_both_have_submitted(client, lead_submitted_second_drafting, lead_reviewer):

@@ -175,3 +175,45 @@ def test_todays_data_lands_on_the_right_rounds_and_comes_back(before_rounds):
     assert apps.get_model("reviews", "Assignment").objects.get(pk=lead.pk).review_submitted_at == t2 + hour
     assert apps.get_model("reviews", "Assignment").objects.get(pk=other.pk).review_submitted_at is None
     assert set(apps.get_model("reviews", "ActionPoint").objects.values_list("round_number", flat=True)) == {1}
+
+
+BEFORE_COMMENT_ITEMS = ("reviews", "0005_current_round_flag")
+
+
+@pytest.fixture
+def before_comment_items(submitted):
+    try:
+        yield migrate([BEFORE_COMMENT_ITEMS]), submitted
+    finally:
+        migrate_to_latest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_teams_single_text_of_comments_becomes_one_comment_and_comes_back(before_comment_items):
+    """Issue 13: comments became separate items; what a team wrote before is carried over, not lost."""
+    apps, assessment = before_comment_items
+    OldReport = apps.get_model("reviews", "ReviewReport")
+    sent_at = timezone.now() - datetime.timedelta(days=3)
+    team_lead_id = assessment.started_by_id
+    OldReport.objects.create(
+        assessment_id=assessment.pk,
+        strengths="Warm.",
+        released_at=sent_at - datetime.timedelta(days=2),
+        team_comments="We have eight residents, not four.",
+        team_commented_by_id=team_lead_id,
+        team_commented_at=sent_at,
+    )
+    other = MembershipFactory(role="lead").user
+    silent = assessment_start(service=other.memberships.get().service, by=other)
+    OldReport.objects.create(assessment_id=silent.pk, team_comments="", team_commented_at=sent_at)
+
+    apps = migrate_to_latest()
+    Comment = apps.get_model("reviews", "ReportComment")
+    assert list(Comment.objects.values_list("report__assessment_id", "about", "text", "by_id", "at", "answer")) == [
+        (assessment.pk, "", "We have eight residents, not four.", team_lead_id, sent_at, "")
+    ]
+    Comment.objects.update(answer="accepted", answer_text="Corrected.")
+
+    apps = migrate([BEFORE_COMMENT_ITEMS])
+    texts = dict(apps.get_model("reviews", "ReviewReport").objects.values_list("assessment_id", "team_comments"))
+    assert texts == {assessment.pk: "We have eight residents, not four.\n(Accepted: Corrected.)", silent.pk: ""}

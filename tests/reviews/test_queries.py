@@ -1,5 +1,7 @@
 """The scoring and consensus pages cost the same number of queries for 1 reviewer and 40 standards as for 3 and 60."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -65,6 +67,10 @@ def test_scoring_and_consensus_pages_have_a_fixed_number_of_queries(
     with django_assert_num_queries(CONSENSUS_QUERIES):
         response = client.get(reverse("reviews:consensus", args=[assessment.pk]))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('class="card mb-3 consensus-standard') == 10 * standards_per_value
+    assert page.count('class="consensus-value') == 10, "one section per value"
+    assert page.count("<dt>") == 10 * standards_per_value * (reviewers + 1), "the team and each reviewer"
 
 
 @pytest.mark.parametrize(("standards_per_value", "reviewers"), [(4, 1), (6, 3)])
@@ -105,3 +111,54 @@ def test_the_rounds_page_has_a_fixed_number_of_queries_however_many_rounds(
     transition(assessment, to="resubmitted", by=assessment.started_by)
     transition(assessment, to="in_review", by=lead)
     check()
+
+
+# Lead reviewer on the report page: session, user, the assessment, review roles, memberships, the report, the team's
+# comments, the results per standard, and the finalise move's guard (the report, its unanswered comments).
+REPORT_QUERIES = 10
+# Team lead on their copy: session, user, the assessment, memberships, the report, the results per standard and the
+# team's comments.
+TEAM_REPORT_QUERIES = 7
+
+
+@pytest.mark.parametrize(("standards_per_value", "reviewers", "comments"), [(4, 1, 1), (6, 3, 4)])
+def test_the_report_pages_have_a_fixed_number_of_queries_however_many_comments(
+    client, django_assert_num_queries, standards_per_value, reviewers, comments
+):
+    from reviews.services.report import (
+        consensus_save,
+        report_comment_add,
+        report_comments_send,
+        report_save,
+        visit_save,
+    )
+
+    assessment, assignments, _ = reviewed_portfolio(standards_per_value, reviewers)
+    lead = assignments[0].reviewer
+    team_lead = assessment.started_by
+    consensus_save(
+        assessment=assessment, entries={r.pk: ("met", "Agreed.") for r in assessment.responses.all()}, by=lead
+    )
+    visit_save(
+        assessment=assessment,
+        by=lead,
+        visited_on=due() - datetime.timedelta(days=60),
+        mode="online",
+        met="Staff",
+        findings="Good.",
+    )
+    report_save(assessment=assessment, by=lead, strengths="a", areas_for_development="b", action_points="c")
+    transition(assessment, to="report_draft", by=lead)
+    for number in range(comments):
+        report_comment_add(assessment=assessment, by=team_lead, about="Strengths", text=f"Comment {number}.")
+
+    client.force_login(team_lead)
+    with django_assert_num_queries(TEAM_REPORT_QUERIES):
+        assert client.get(reverse("reviews:team_report", args=[assessment.pk])).status_code == 200
+    report_comments_send(assessment=assessment, by=team_lead)
+    with django_assert_num_queries(TEAM_REPORT_QUERIES):
+        assert client.get(reverse("reviews:team_report", args=[assessment.pk])).status_code == 200
+    client.force_login(lead)
+    with django_assert_num_queries(REPORT_QUERIES):
+        response = client.get(reverse("reviews:report", args=[assessment.pk]))
+    assert response.content.decode().count("Save your answer to comment") == comments

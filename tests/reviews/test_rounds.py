@@ -8,7 +8,13 @@ from django.utils import timezone
 from reviews.models import ActionPoint, ReviewerScore, ReviewRound, ReviewSubmission, ScoreChange
 from reviews.selectors.assignments import assignments_for_reviewer
 from reviews.services.assignments import assignment_remove
-from reviews.services.report import consensus_save, report_comment, report_release_problems, report_save, visit_save
+from reviews.services.report import (
+    consensus_save,
+    report_comments_send,
+    report_release_problems,
+    report_save,
+    visit_save,
+)
 from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit, scores_save
 from workflow.engine import transition
@@ -118,7 +124,7 @@ def test_the_pages_and_guards_read_the_current_round(client, round_two, lead_rev
     assert not any("Waiting" in problem for problem in report_release_problems(round_two))
     # The consensus compares the round-2 scores: not_met against partly_met everywhere.
     page = client.get(reverse("reviews:consensus", args=[round_two.pk])).content.decode()
-    assert page.count('class="disagreement"') == round_two.responses.count()
+    assert page.count('consensus-standard disagreement"') == round_two.responses.count()
     assert "Round two, lead" in page and "Round one, lead" not in page
 
 
@@ -166,8 +172,8 @@ def test_the_score_history_names_each_changes_round(client, round_two, administr
     client.force_login(administrator)
     page = client.get(reverse("reviews:history", args=[round_two.pk])).content.decode()
     newest = page.index("<tbody>")
-    assert "<td>2</td><td>BEL.1</td>" in page[newest:].replace("\n", "")
-    assert "<td>1</td><td>BEL.1</td>" in page[newest:].replace("\n", "")
+    assert '<td data-label="Round">2</td><td data-label="Standard">BEL.1</td>' in page[newest:].replace("\n", "")
+    assert '<td data-label="Round">1</td><td data-label="Standard">BEL.1</td>' in page[newest:].replace("\n", "")
     assert ReviewerScore.objects.filter(assignment=lead, response=bel).count() == 2
 
 
@@ -186,7 +192,7 @@ def test_the_award_report_shows_the_current_rounds_comments(
     visit_save(assessment=round_two, by=lead_reviewer, visited_on=due(), mode="online", met="Staff", findings="Good.")
     report_save(assessment=round_two, by=lead_reviewer, strengths="a", areas_for_development="b", action_points="c")
     transition(round_two, to="report_draft", by=lead_reviewer)
-    report_comment(assessment=round_two, by=team_lead, comments="")
+    report_comments_send(assessment=round_two, by=team_lead)
     transition(round_two, to="report_final", by=lead_reviewer)
     decision_record(
         assessment=round_two,

@@ -7,7 +7,13 @@ from django.urls import reverse
 from accreditation.models import Response, Submission
 from accreditation.services.assessments import response_save
 from reviews.models import ActionPoint, ConsensusScore, ReviewSubmission, ScoreChange
-from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.report import (
+    consensus_save,
+    report_comment_answer,
+    report_comments_send,
+    report_save,
+    visit_save,
+)
 from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit, scores_save
 from workflow.engine import transition
@@ -149,10 +155,15 @@ def test_a_full_round_trip(
     assert "Draft review report" in page and "Agreed at the review meeting." in page
     assert "Sam Second on" not in page, "individual reviewer comments never reach the team"
     with pytest.raises(PermissionDenied):
-        report_comment(assessment=assessment, by=team_member, comments="x")
+        report_comments_send(assessment=assessment, by=team_member, text="x")
     with pytest.raises(ValidationError):
         transition(assessment, to="report_final", by=lead_reviewer)
-    report_comment(assessment=assessment, by=team_lead, comments="We have eight residents, not four.")
+    report = report_comments_send(assessment=assessment, by=team_lead, text="We have eight residents, not four.")
+    with pytest.raises(ValidationError, match="Answer each of the team's comments first"):
+        transition(assessment, to="report_final", by=lead_reviewer)
+    report_comment_answer(
+        comment=report.comments.get(), by=lead_reviewer, answer="accepted", text="Corrected to eight residents."
+    )
 
     # The lead finalises; administrators are told.
     mailoutbox.clear()
@@ -182,6 +193,7 @@ def test_a_full_round_trip(
         "reviews.consensus.saved",
         "reviews.visit.recorded",
         "reviews.report.team_commented",
+        "reviews.report.comment_answered",
     ):
         assert AuditEvent.objects.filter(action=action).exists(), action
 

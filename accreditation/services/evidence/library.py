@@ -128,7 +128,7 @@ def evidence_create(
             {"no_personal_data": "Confirm that you have removed anything that identifies a person before you upload."}
         )
     if owner.pk not in set(service.memberships.values_list("user_id", flat=True)):
-        raise ValidationError({"owner": "The owner must be on the service's team."})
+        raise ValidationError({"owner": "Choose an owner from the service's team"})
     evidence.full_clean(exclude=["file", "previous_version", "lineage"])
     # The content checks cost CPU, so they run before any lock is taken.
     checked = evidence_check_file(upload=upload) if upload is not None else None
@@ -176,7 +176,9 @@ def _supersede_first(*, previous: Evidence) -> None:
     """Mark the old version superseded before the new one is saved: only one current item may hold a file."""
     updated = Evidence.objects.filter(pk=previous.pk, superseded_at__isnull=True).update(superseded_at=timezone.now())
     if not updated:
-        raise ValidationError("A newer version of this evidence has already been added.")
+        raise ValidationError(
+            "A newer version of this evidence has already been added. Open the newest version to add another."
+        )
 
 
 def _move_links(*, previous: Evidence, current: Evidence, by: User) -> None:

@@ -15,9 +15,15 @@ from accreditation.services.people import membership_set
 from awards.models import AwardReport, Outcome, PanelMember
 from awards.services import PanelSeat, decision_record
 from awards.tasks import render_award_report
-from reviews.models import Visit
+from reviews.models import ReportComment, Visit
 from reviews.services.assignments import Reply, assignment_create, assignment_respond
-from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.report import (
+    consensus_save,
+    report_comment_answer,
+    report_comments_send,
+    report_save,
+    visit_save,
+)
 from reviews.services.rounds import portfolio_return
 from reviews.services.scoring import review_submit, scores_save
 from standards.models import Rating
@@ -389,7 +395,15 @@ class Command(BaseCommand):
             ),
         )
         transition(assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
-        report_comment(assessment=assessment, by=team_lead, comments="The house has 14 residents, not 12.")
+        report = report_comments_send(
+            assessment=assessment, by=team_lead, about="Strengths", text="The house has 14 residents, not 12."
+        )
+        report_comment_answer(
+            comment=report.comments.get(),
+            by=lead,
+            answer=ReportComment.Answer.ACCEPTED,
+            text="Corrected: the house has 14 residents.",
+        )
         transition(assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
 
     def _finish_with_award(self, assessment, responses, lead, team_lead, admin) -> None:
@@ -419,7 +433,7 @@ class Command(BaseCommand):
             action_points="Add a person who uses the service to every interview panel.",
         )
         transition(assessment, to=Assessment.Status.REPORT_DRAFT, by=lead)
-        report_comment(assessment=assessment, by=team_lead, comments="")
+        report_comments_send(assessment=assessment, by=team_lead)
         transition(assessment, to=Assessment.Status.REPORT_FINAL, by=lead)
         decision_record(
             assessment=assessment,
