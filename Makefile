@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-packages clean bench scale-test
+.PHONY: run test lint format system-packages clean bench scale-test audit css
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) is needed (pyenv install $(PYTHON_VERSION), or your package manager)."; exit 1; }
@@ -61,3 +61,16 @@ bench: system-packages $(VENV)/.installed-test
 # SCALE_SECONDS shortens the load phase (default 60).
 scale-test: system-packages $(VENV)/.installed-test
 	$(PY) scale/run.py
+
+# The site's one stylesheet, static/css/site.min.css: the Bootstrap rules the templates use, then static/css/app.css.
+# Run it after adding a Bootstrap class to a template or changing app.css (tests/test_page_weight.py says when).
+css: $(VENV)/.installed
+	$(PY) audit/build_css.py
+
+# Lighthouse (mobile) and pa11y on every page type, signed in as the person who uses it; prints one table and fails
+# below the targets. The npm packages are pinned in audit/package.json; Debian's Chromium, no browser downloaded.
+# AUDIT_ARGS="--only reviewer" audits some pages only.
+audit: system-packages $(VENV)/.installed
+	@command -v npm >/dev/null || .ci/system-packages npm
+	cd audit && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$$(command -v chromium) $(PY) audit/run.py $(AUDIT_ARGS)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 
 from workflow.http import client_ip
@@ -88,3 +89,14 @@ class RequestHygieneMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's gzip for pages (with its random padding against BREACH), but not for file downloads: evidence and
+    award reports are PDFs, images and Office files that gzip cannot shrink, and a download keeps its length so the
+    browser can show its progress."""
+
+    def process_response(self, request, response):
+        if response.has_header("Content-Disposition"):
+            return response
+        return super().process_response(request, response)

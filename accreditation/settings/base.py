@@ -70,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here (not file downloads); static files come compressed from whitenoise above, which
+    # answers them first. Against BREACH: Django's gzip pads each response with random bytes, and the CSRF token is
+    # masked anew on every request.
+    "accreditation.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

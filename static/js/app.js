@@ -1,5 +1,18 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
+  // The phone menu: its button shows and hides the links (Bootstrap's collapse markup, without Bootstrap's
+  // JavaScript, which the site no longer ships). Without JavaScript, no-js.css keeps the links open.
+  document.querySelectorAll('[data-bs-toggle="collapse"]').forEach((button) => {
+    const menu = document.querySelector(button.dataset.bsTarget);
+    if (!menu) {
+      return;
+    }
+    button.addEventListener("click", () => {
+      const open = menu.classList.toggle("show");
+      button.setAttribute("aria-expanded", String(open));
+    });
+  });
+
   // Take keyboard and screen-reader users straight to a form's list of problems.
   const summary = document.querySelector(".error-summary");
   if (summary) {

@@ -61,7 +61,7 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
     result = manage("collectstatic", "--noinput", env={**PROD_ENV, "STATIC_ROOT": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "staticfiles.json").exists()
-    assert list(tmp_path.glob("vendor/bootstrap-5.3.9/bootstrap.min.*.css"))
+    assert list(tmp_path.glob("css/site.min.*.css"))
 
 
 PROBE = """
