@@ -1,0 +1,108 @@
+"""Nobody loses what they typed on a standard's page, with JavaScript and without it. (Before: "Link this evidence",
+"Unlink" and the next-standard link dropped a typed narrative without a word.)"""
+
+import pytest
+from django.urls import reverse
+
+from accreditation.models import Response
+from accreditation.services.assessments import assessment_start
+from accreditation.services.evidence import evidence_create, evidence_link
+from tests.factories import PASSWORD, MembershipFactory, edition_with
+
+from .helpers import Visitor
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def a_portfolio(email):
+    edition_with(standards_per_value=2)
+    lead = MembershipFactory(role="lead", user__email=email).user
+    service = lead.memberships.get().service
+    assessment = assessment_start(service=service, by=lead)
+    minutes = evidence_create(service=service, by=lead, owner=lead, no_personal_data=True, title="Minutes of May")
+    charter = evidence_create(service=service, by=lead, owner=lead, no_personal_data=True, title="Ward charter")
+    first = assessment.responses.select_related("standard").get(standard__code="BEL.1")
+    evidence_link(response=first, evidence=charter, by=lead)
+    return assessment, minutes, charter
+
+
+def narrative(assessment, code="BEL.1") -> str:
+    return Response.objects.get(assessment=assessment, standard__code=code).narrative
+
+
+class NoScriptVisitor(Visitor):
+    """A browser with JavaScript switched off."""
+
+    def __init__(self, browser, base_url, screenshots, accessibility, name):
+        super().__init__(browser, base_url, screenshots, accessibility, name)
+        self.context.close()
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+        self.page = self.context.new_page()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
+def test_linking_and_unlinking_keep_the_narrative(live_server, browser, screenshots, script):
+    email = f"keep-{script}@example.org"
+    assessment, minutes, _ = a_portfolio(email)
+    kind = Visitor if script else NoScriptVisitor
+    person = kind(browser, live_server.url, screenshots, [], "keep")
+    person.sign_in(email, PASSWORD)
+    page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
+    page.get_by_label("Narrative").fill("Residents chair the community meeting.")
+    page.get_by_role("button", name="Link Minutes of May").click()
+    page.get_by_role("button", name="Unlink Minutes of May").wait_for()
+    assert page.get_by_label("Narrative").input_value() == "Residents chair the community meeting."
+    assert page.get_by_text("“Minutes of May” now supports BEL.1.").is_visible()
+
+    page.get_by_label("Narrative").fill("Residents chair the community meeting, and staff take the minutes.")
+    page.get_by_role("button", name="Unlink Ward charter").click()
+    page.get_by_role("button", name="Link Ward charter").wait_for()
+    assert page.get_by_label("Narrative").input_value().endswith("staff take the minutes.")
+    response = Response.objects.get(assessment=assessment, standard__code="BEL.1")
+    assert list(response.evidence.all()) == [minutes]
+    if script:
+        # Only the evidence part was replaced: the text is still in the form, not saved yet, and leaving asks first.
+        assert narrative(assessment) == ""
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+        page.get_by_role("link", name="Add new evidence for BEL.1").click()
+        page.wait_for_timeout(500)
+        assert asked == ["beforeunload"]
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_load_state()
+    # Without JavaScript the link and unlink saved the draft with them.
+    assert narrative(assessment).endswith("staff take the minutes.")
+    person.close()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
+def test_going_to_the_next_standard_keeps_the_narrative(live_server, browser, screenshots, script):
+    email = f"next-{script}@example.org"
+    assessment, _, _ = a_portfolio(email)
+    kind = Visitor if script else NoScriptVisitor
+    person = kind(browser, live_server.url, screenshots, [], "next")
+    person.sign_in(email, PASSWORD)
+    page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
+    page.get_by_label("Narrative").fill("Typed, then on to the next one.")
+    page.get_by_role("navigation", name="Previous and next standard").get_by_role("button").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("portfolio:standard", args=[assessment.pk, "BEL.2"]))
+    assert narrative(assessment) == "Typed, then on to the next one."
+    person.close()
+
+
+def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, screenshots):
+    assessment, _, _ = a_portfolio("filter@example.org")
+    service = assessment.service
+    lead = service.memberships.get().user
+    for title in ("Staff survey 2026", "Resident survey 2026", "Fire policy"):
+        evidence_create(service=service, by=lead, owner=lead, no_personal_data=True, title=title)
+    person = Visitor(browser, live_server.url, screenshots, [], "filter")
+    person.sign_in("filter@example.org", PASSWORD)
+    page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
+    page.get_by_label("Find evidence by title").fill("survey")
+    assert page.get_by_role("button", name="Link Staff survey 2026").is_visible()
+    assert page.get_by_role("button", name="Link Resident survey 2026").is_visible()
+    assert not page.get_by_role("button", name="Link Fire policy").is_visible()
+    assert page.get_by_text("2 items shown").is_visible()
+    person.close()
