@@ -17,6 +17,7 @@ from ..selectors.assessments import (
     assessment_for_portfolio,
     portfolio_progress,
     portfolio_response,
+    portfolio_task_list,
     portfolio_value_responses,
     standard_neighbours,
 )
@@ -56,6 +57,9 @@ SUBMITTED = {
 def overview(request, pk):
     assessment = _assessment(request, pk)
     progress = portfolio_progress(assessment=assessment)
+    action_points = action_points_for_team(assessment=assessment)
+    # Only while the portfolio is back with the team is a value's action point something to do now.
+    returned = {point.response.standard.code for point in action_points if point.response_id}
     return render(
         request,
         "accreditation/portfolio/overview.html",
@@ -63,10 +67,13 @@ def overview(request, pk):
             "assessment": assessment,
             "service": assessment.service,
             "progress": progress,
+            "tasks": portfolio_task_list(
+                progress=progress, returned_standards=returned if assessment.is_editable else set()
+            ),
             "days_left": (assessment.due_on - timezone.localdate()).days,
             "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
             "submit_move": _submit_move(request.user, assessment),
-            "action_points": action_points_for_team(assessment=assessment),
+            "action_points": action_points,
             "report_released": report_released_to_team(assessment=assessment),
         },
     )
