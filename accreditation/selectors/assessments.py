@@ -172,7 +172,7 @@ class ValueTask:
     """One row of the portfolio's task list: a value, how far it has gone, and the tag that says so."""
 
     progress: ValueProgress
-    status: str
+    tag: str  # returned, not_started, in_progress or completed
     label: str
 
 
@@ -191,14 +191,14 @@ def portfolio_task_list(*, progress: PortfolioProgress, returned_standards: set[
     tasks = []
     for value in progress.values:
         if returned_standards.intersection(value.codes):
-            status = "returned"
+            tag = "returned"
         elif value.total and value.complete == value.total:
-            status = "completed"
+            tag = "completed"
         elif value.started:
-            status = "in_progress"
+            tag = "in_progress"
         else:
-            status = "not_started"
-        tasks.append(ValueTask(progress=value, status=status, label=TASK_LABELS[status]))
+            tag = "not_started"
+        tasks.append(ValueTask(progress=value, tag=tag, label=TASK_LABELS[tag]))
     return tasks
 
 

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from reviews.selectors.report import report_released_to_team
 from reviews.selectors.rounds import action_points_for_team
+from standards.models import Rating
 from workflow.engine import Move, available_transitions
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
+from ..middleware import take_kept_draft
 from ..models import Assessment, Evidence
 from ..selectors.assessments import (
     assessment_for_portfolio,
@@ -186,10 +188,17 @@ def standard_page(request, pk, standard_code):
     if response is None:
         raise Http404("No such standard in this portfolio.")
     if request.method != "POST":
-        form = ResponseForm(
-            initial={"rating": response.rating, "narrative": response.narrative, "version": response.version}
-        )
-        return _standard_page_again(request, assessment, response, form, None)
+        initial = {"rating": response.rating, "narrative": response.narrative, "version": response.version}
+        if request.user.has_perm("accreditation.edit_portfolio", assessment) and (kept := take_kept_draft(request)):
+            # Typed before the session ran out. The version it was typed against goes with it: if someone saved in
+            # between, the next save shows both texts instead of overwriting theirs.
+            version = kept.get("version", "")
+            initial.update(
+                rating=kept.get("rating", "") if kept.get("rating", "") in Rating.values else "",
+                narrative=kept.get("narrative", ""),
+                version=int(version) if version.isdigit() and len(version) < 10 else response.version,
+            )
+        return _standard_page_again(request, assessment, response, ResponseForm(initial=initial), None)
     _editable_or_403(request, assessment)
     move = next((name for name in MOVES if name in request.POST), None)
     # Going to another standard with nothing changed saves nothing (and writes no audit event).

@@ -106,3 +106,29 @@ def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, scree
     assert not page.get_by_role("button", name="Link Fire policy").is_visible()
     assert page.get_by_text("2 items shown").is_visible()
     person.close()
+
+
+def test_text_typed_when_the_session_ran_out_is_back_after_signing_in(live_server, browser, screenshots):
+    from django.contrib.sessions.models import Session
+
+    assessment, _, _ = a_portfolio("expired@example.org")
+    person = Visitor(browser, live_server.url, screenshots, [], "expired")
+    person.sign_in("expired@example.org", PASSWORD)
+    page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
+    page.get_by_label("Narrative").fill("A long narrative, typed over lunch.")
+    Session.objects.all().delete()  # the session runs out while the person types
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert "/account/sign-in/" in page.url
+    assert page.get_by_text("You were signed out, so what you typed has not been saved yet.").is_visible()
+    page.get_by_label("E-mail address").fill("expired@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
+    assert page.get_by_text("We kept what you typed before you were signed out. Check it and save.").is_visible()
+    assert page.get_by_label("Narrative").input_value() == "A long narrative, typed over lunch."
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert narrative(assessment) == "A long narrative, typed over lunch."
+    person.close()
