@@ -132,3 +132,28 @@ def test_text_typed_when_the_session_ran_out_is_back_after_signing_in(live_serve
     page.wait_for_load_state()
     assert narrative(assessment) == "A long narrative, typed over lunch."
     person.close()
+
+
+def test_the_chosen_file_is_kept_after_a_mistake_elsewhere_in_the_form(live_server, browser, screenshots):
+    from accreditation.models import Evidence
+    from tests.files import ALLOWED
+
+    assessment, _, _ = a_portfolio("upload@example.org")
+    person = Visitor(browser, live_server.url, screenshots, [], "upload")
+    person.sign_in("upload@example.org", PASSWORD)
+    page = person.go(reverse("evidence:add", args=[assessment.service_id]))
+    page.get_by_label("Title").fill("Annual report")
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": ALLOWED["minutes.pdf"][0]}]
+    )
+    page.get_by_role("button", name="Save evidence").click()  # the confirmation box is not ticked
+    page.wait_for_load_state()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.get_by_text("You chose report.pdf – it is kept; choose another file only to replace it.").is_visible()
+    page.get_by_label("I confirm this evidence contains no identifiable personal data").check()
+    page.get_by_role("button", name="Save evidence").click()
+    page.wait_for_load_state()
+    evidence = Evidence.objects.get(title="Annual report")
+    assert evidence.original_name == "report.pdf" and evidence.has_file
+    assert page.get_by_text("“Annual report” is in your evidence library.").is_visible()
+    person.close()
