@@ -270,6 +270,7 @@ def assessment_standards(*, assessment: Assessment) -> list[Response]:
             "assessment_id",
             "standard__code",
             "standard__title",
+            "standard__value__code",
             "standard__value__name",
             "standard__value__order",
         )

@@ -198,22 +198,31 @@ def add(request, service_id):
     )
 
 
+def _standards_by_value(responses, linked: set[int]) -> list[dict]:
+    """The standards to tick, a group per value (in the edition's order), each saying whether it is linked now."""
+    groups: dict[str, dict] = {}
+    for response in responses:
+        value = response.standard.value
+        group = groups.setdefault(value.code, {"code": value.code, "value": value.name, "items": []})
+        group["items"].append({"response": response, "linked": response.pk in linked})
+    for group in groups.values():
+        group["linked"] = sum(item["linked"] for item in group["items"])
+    return list(groups.values())
+
+
 @login_required
 def detail(request, pk):
     evidence = _evidence(request, pk)
     service = evidence.service
     can_manage = request.user.has_perm("accreditation.manage_evidence", evidence)
     assessment = open_assessment(service=service)
-    links_form = None
+    links_form, standard_groups = None, []
+    links = evidence_links_by_assessment(evidence=evidence)
     if can_manage and assessment is not None and request.user.has_perm("accreditation.edit_portfolio", assessment):
         responses = assessment_standards(assessment=assessment)
-        links = evidence_links_by_assessment(evidence=evidence)
-        links_form = EvidenceLinksForm(
-            responses=responses,
-            initial={"responses": [link.response_id for link in links if link.response.assessment_id == assessment.pk]},
-        )
-    else:
-        links = evidence_links_by_assessment(evidence=evidence)
+        linked = {link.response_id for link in links if link.response.assessment_id == assessment.pk}
+        links_form = EvidenceLinksForm(responses=responses, initial={"responses": sorted(linked)})
+        standard_groups = _standards_by_value(responses, linked)
     return render(
         request,
         "accreditation/evidence/detail.html",
@@ -223,6 +232,7 @@ def detail(request, pk):
             "history": evidence_history(evidence=evidence),
             "links": links,
             "links_form": links_form,
+            "standard_groups": standard_groups,
             "assessment": assessment,
             "can_manage": can_manage,
             "download_name": download_name(evidence) if evidence.has_file else "",

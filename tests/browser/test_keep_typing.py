@@ -105,6 +105,19 @@ def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, scree
     assert page.get_by_role("button", name="Link Resident survey 2026").is_visible()
     assert not page.get_by_role("button", name="Link Fire policy").is_visible()
     assert page.get_by_text("2 items shown").is_visible()
+
+    # The evidence's own page: the standards to tick, a group per value, narrowed the same way; a ticked standard
+    # hidden by the filter is still sent.
+    fire = service.evidence.get(title="Fire policy")
+    page = person.go(reverse("evidence:detail", args=[fire.pk]))
+    page.get_by_label("BEL.1").check()
+    page.get_by_label("Find a standard by code or title").fill("bou.")
+    assert page.get_by_label("BOU.1").is_visible() and not page.get_by_label("BEL.1").is_visible()
+    assert not page.get_by_role("group", name="BEL").is_visible()
+    page.get_by_label("BOU.2").check()
+    page.get_by_role("button", name="Save links").click()
+    page.wait_for_load_state()
+    assert set(fire.responses.values_list("standard__code", flat=True)) == {"BEL.1", "BOU.2"}
     person.close()
 
 
