@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, resolve
 
 from workflow.http import client_ip
 
@@ -108,13 +109,25 @@ SIGNED_OUT_MESSAGE = (
 )
 
 
-def _page_typed_on(request) -> str:
-    """The page the form was on: where the browser says it came from (a button such as "Link" posts to an action's
-    URL from the standard's page), if that is this site; else the URL posted to."""
+# The pages that offer kept text back (their views call take_kept_draft): only for these is text kept, so nobody is
+# told their text will be back where it would not be.
+PAGES_THAT_KEEP_DRAFTS = {"portfolio:standard", "evidence:add"}
+
+
+def _offers_drafts(path: str) -> bool:
+    try:
+        return resolve(path).view_name in PAGES_THAT_KEEP_DRAFTS
+    except Resolver404:
+        return False
+
+
+def _page_typed_on(request) -> tuple[str, str]:
+    """The page the form was on, as (path, path with its query string): where the browser says it came from (a button
+    such as "Link" posts to an action's URL from the standard's page), if that is this site; else the URL posted to."""
     referer = urlsplit(request.headers.get("Referer", ""))
     if referer.netloc == request.get_host() and referer.path.startswith("/"):
-        return referer.path
-    return request.path
+        return referer.path, f"{referer.path}?{referer.query}" if referer.query else referer.path
+    return request.path, request.get_full_path()
 
 
 def _text_fields(request) -> dict[str, list[str]] | None:
@@ -144,30 +157,30 @@ class KeepTypedTextMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
+        if not (
             request.method == "POST"
             and not request.user.is_authenticated
             and response.status_code == 302
             and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
-            and (fields := _text_fields(request)) is not None
         ):
-            page = _page_typed_on(request)
+            return response
+        page, back_to = _page_typed_on(request)
+        if _offers_drafts(page) and (fields := _text_fields(request)) is not None:
             drafts = request.session.get(KEPT_DRAFTS, {})
             drafts[page] = {"at": int(time.time()), "fields": fields}
             newest = sorted(drafts.items(), key=lambda item: item[1]["at"], reverse=True)[:KEPT_DRAFT_PAGES]
             request.session[KEPT_DRAFTS] = dict(newest)
             messages.info(request, SIGNED_OUT_MESSAGE)
-            signed_out = redirect_to_login(page)
-            if request.headers.get("HX-Request") == "true":
-                # htmx would put the sign-in page inside the part it replaces: the whole page goes there instead.
-                whole_page = HttpResponse(headers={"HX-Redirect": signed_out["Location"]})
-                whole_page.status_code = 204
-                return whole_page
-            return signed_out
+            response = redirect_to_login(back_to)
+        if request.headers.get("HX-Request") == "true":
+            # htmx would put the sign-in page inside the part it replaces: the whole page goes there instead.
+            whole_page = HttpResponse(headers={"HX-Redirect": response["Location"]})
+            whole_page.status_code = 204
+            return whole_page
         return response
 
 
-def take_kept_draft(request) -> dict[str, str] | None:
+def take_kept_draft(request, *, message: str = KEPT_MESSAGE) -> dict[str, str] | None:
     """What this person typed on this page before their session ran out (each field's last value), once: the view
     calls this only where the signed-in person may edit the page, puts the text in its form, and the page says so."""
     drafts = request.session.get(KEPT_DRAFTS)
@@ -177,5 +190,5 @@ def take_kept_draft(request) -> dict[str, str] | None:
     request.session[KEPT_DRAFTS] = drafts
     if time.time() - kept.get("at", 0) > KEPT_DRAFT_SECONDS:
         return None
-    messages.info(request, KEPT_MESSAGE)
+    messages.info(request, message)
     return {name: values[-1] for name, values in kept.get("fields", {}).items()}

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
+from ..middleware import take_kept_draft
 from ..models import Evidence, Response, Service
 from ..selectors.assessments import assessment_standards, open_assessment
 from ..selectors.evidence import evidence_history, evidence_item, evidence_library, evidence_links_by_assessment
@@ -88,6 +89,9 @@ def _link_target(request, service) -> Response | None:
         return None
     return response
 
+
+# What comes back into the form after a session ran out mid-typing (files never do: they are not kept).
+KEPT_EVIDENCE_FIELDS = ("title", "description", "kind", "contributed_by")
 
 # Uploads held for this person between two posts of the evidence form: {token: {name, original, service}}.
 HELD_UPLOADS = "held_uploads"
@@ -182,7 +186,15 @@ def add(request, service_id):
         else:
             held = _hold_chosen_file(request, form, service, held)
     else:
-        form = EvidenceForm(service=service, initial={"owner": request.user.pk})
+        initial = {"owner": request.user.pk}
+        kept = take_kept_draft(
+            request,
+            message="We kept what you typed before you were signed out, but not the file. Check the details, choose "
+            "the file again and save.",
+        )
+        if kept:
+            initial.update({name: kept[name] for name in KEPT_EVIDENCE_FIELDS if kept.get(name)})
+        form = EvidenceForm(service=service, initial=initial)
     return render(
         request,
         "accreditation/evidence/form.html",

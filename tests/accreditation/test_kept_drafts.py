@@ -55,9 +55,15 @@ def test_a_link_pressed_after_the_session_ran_out_brings_the_person_back_to_the_
 
 
 def test_with_htmx_the_whole_page_goes_to_sign_in(client, assessment):
+    page_url = reverse("portfolio:standard", args=[assessment.pk, "BEL.1"])
     url = reverse("portfolio:link", args=[assessment.pk, "BEL.1"])
-    response = client.post(url, {"narrative": TYPED, "version": 0}, headers={"HX-Request": "true"})
-    assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
+    response = client.post(
+        url,
+        {"narrative": TYPED, "version": 0},
+        headers={"HX-Request": "true", "Referer": f"http://testserver{page_url}"},
+    )
+    assert response.status_code == 204 and response["HX-Redirect"] == f"{reverse('login')}?next={page_url}"
+    assert client.session[KEPT_DRAFTS][page_url]["fields"]["narrative"] == [TYPED]
 
 
 def test_someone_else_save_in_between_is_not_overwritten(client, assessment, team_lead, password):
@@ -111,3 +117,20 @@ def test_a_draft_older_than_a_day_is_not_offered(client, assessment, password):
     session.save()
     sign_in(client, "member@example.org", password)
     assert "Typed long ago" not in client.get(url).content.decode()
+
+
+def test_the_evidence_form_gets_its_text_back_but_asks_for_the_file_again(client, service, team_member, password):
+    url = reverse("evidence:add", args=[service.pk])
+    client.post(url + "?for=7", {"title": "Ward charter", "description": "Agreed in May.", "kind": "policy"})
+    assert client.session[KEPT_DRAFTS][url]["fields"]["title"] == ["Ward charter"]
+    sign_in(client, "member@example.org", password, then=url)
+    page = client.get(url).content.decode()
+    assert "We kept what you typed before you were signed out, but not the file." in page
+    assert 'value="Ward charter"' in page and "Agreed in May.</textarea>" in page
+
+
+def test_a_page_that_cannot_offer_the_text_back_does_not_promise_it(client, assessment):
+    client.post(reverse("portfolio:submit", args=[assessment.pk]), {"confirm": "on", "note": "Some words"})
+    assert KEPT_DRAFTS not in client.session
+    page = client.get(reverse("login")).content.decode()
+    assert "You were signed out, so what you typed" not in page
