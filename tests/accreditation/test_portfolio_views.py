@@ -302,3 +302,19 @@ def test_a_returned_portfolio_tags_the_values_that_need_action(
     status = tags(page)
     assert status["BEL"] == "Returned: action needed"
     assert status["BOU"] == "Completed"
+
+
+@pytest.mark.parametrize(("standards_per_value", "evidence_items"), [(1, 2), (10, 20)])
+def test_linking_with_htmx_has_a_fixed_number_of_queries(
+    client, django_assert_num_queries, standards_per_value, evidence_items
+):
+    """The evidence part that comes back to htmx after a link: its reads do not grow with the library."""
+    assessment, lead = portfolio_of_size(standards_per_value, evidence_items)
+    extra = evidence_create(
+        service=assessment.service, by=lead, owner=lead, no_personal_data=True, title="One more item"
+    )
+    client.force_login(lead)
+    url = reverse("portfolio:link", args=[assessment.pk, "BOU.1"])
+    with django_assert_num_queries(19):
+        response = client.post(url, {"evidence": extra.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "“One more item” now supports BOU.1." in response.content.decode()

@@ -45,7 +45,8 @@ def test_linking_and_unlinking_keep_the_narrative(live_server, browser, screensh
     email = f"keep-{script}@example.org"
     assessment, minutes, _ = a_portfolio(email)
     kind = Visitor if script else NoScriptVisitor
-    person = kind(browser, live_server.url, screenshots, [], "keep")
+    accessibility = []
+    person = kind(browser, live_server.url, screenshots, accessibility, "keep")
     person.sign_in(email, PASSWORD)
     page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
     page.get_by_label("Narrative").fill("Residents chair the community meeting.")
@@ -58,6 +59,8 @@ def test_linking_and_unlinking_keep_the_narrative(live_server, browser, screensh
     page.get_by_role("button", name="Unlink Ward charter").click()
     page.get_by_role("button", name="Link Ward charter").wait_for()
     assert page.get_by_label("Narrative").input_value().endswith("staff take the minutes.")
+    if script:  # axe runs in the page: not without JavaScript
+        person.check("standard-after-unlink")
     response = Response.objects.get(assessment=assessment, standard__code="BEL.1")
     assert list(response.evidence.all()) == [minutes]
     if script:
@@ -73,6 +76,7 @@ def test_linking_and_unlinking_keep_the_narrative(live_server, browser, screensh
     # Without JavaScript the link and unlink saved the draft with them.
     assert narrative(assessment).endswith("staff take the minutes.")
     person.close()
+    assert not accessibility, accessibility
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
@@ -97,7 +101,8 @@ def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, scree
     lead = service.memberships.get().user
     for title in ("Staff survey 2026", "Resident survey 2026", "Fire policy"):
         evidence_create(service=service, by=lead, owner=lead, no_personal_data=True, title=title)
-    person = Visitor(browser, live_server.url, screenshots, [], "filter")
+    accessibility = []
+    person = Visitor(browser, live_server.url, screenshots, accessibility, "filter")
     person.sign_in("filter@example.org", PASSWORD)
     page = person.go(reverse("portfolio:standard", args=[assessment.pk, "BEL.1"]))
     page.get_by_label("Find evidence by title").fill("survey")
@@ -105,6 +110,7 @@ def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, scree
     assert page.get_by_role("button", name="Link Resident survey 2026").is_visible()
     assert not page.get_by_role("button", name="Link Fire policy").is_visible()
     assert page.get_by_text("2 items shown").is_visible()
+    person.check("standard-evidence-filtered")
 
     # The evidence's own page: the standards to tick, a group per value, narrowed the same way; a ticked standard
     # hidden by the filter is still sent.
@@ -118,7 +124,9 @@ def test_the_filter_box_narrows_the_evidence_to_link(live_server, browser, scree
     page.get_by_role("button", name="Save links").click()
     page.wait_for_load_state()
     assert set(fire.responses.values_list("standard__code", flat=True)) == {"BEL.1", "BOU.2"}
+    person.check("evidence-standards-grouped")
     person.close()
+    assert not accessibility, accessibility
 
 
 def test_text_typed_when_the_session_ran_out_is_back_after_signing_in(live_server, browser, screenshots):
@@ -152,7 +160,8 @@ def test_the_chosen_file_is_kept_after_a_mistake_elsewhere_in_the_form(live_serv
     from tests.files import ALLOWED
 
     assessment, _, _ = a_portfolio("upload@example.org")
-    person = Visitor(browser, live_server.url, screenshots, [], "upload")
+    accessibility = []
+    person = Visitor(browser, live_server.url, screenshots, accessibility, "upload")
     person.sign_in("upload@example.org", PASSWORD)
     page = person.go(reverse("evidence:add", args=[assessment.service_id]))
     page.get_by_label("Title").fill("Annual report")
@@ -163,6 +172,7 @@ def test_the_chosen_file_is_kept_after_a_mistake_elsewhere_in_the_form(live_serv
     page.wait_for_load_state()
     assert page.get_by_text("There is a problem").is_visible()
     assert page.get_by_text("You chose report.pdf – it is kept; choose another file only to replace it.").is_visible()
+    person.check("evidence-form-file-kept")
     page.get_by_label("I confirm this evidence contains no identifiable personal data").check()
     page.get_by_role("button", name="Save evidence").click()
     page.wait_for_load_state()
@@ -170,3 +180,4 @@ def test_the_chosen_file_is_kept_after_a_mistake_elsewhere_in_the_form(live_serv
     assert evidence.original_name == "report.pdf" and evidence.has_file
     assert page.get_by_text("“Annual report” is in your evidence library.").is_visible()
     person.close()
+    assert not accessibility, accessibility
