@@ -315,6 +315,9 @@ def test_linking_with_htmx_has_a_fixed_number_of_queries(
     )
     client.force_login(lead)
     url = reverse("portfolio:link", args=[assessment.pk, "BOU.1"])
-    with django_assert_num_queries(19):
+    from django.db import connection
+
+    # On PostgreSQL the write takes its locks with two statements more than on SQLite.
+    with django_assert_num_queries(21 if connection.vendor == "postgresql" else 19):
         response = client.post(url, {"evidence": extra.pk}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "“One more item” now supports BOU.1." in response.content.decode()
