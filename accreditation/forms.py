@@ -162,10 +162,11 @@ class EvidenceVersionForm(EvidenceForm):
 
 
 class LinkEvidenceForm(SaysWhatToDo, forms.Form):
+    """The item a standard page's "Link" button sends: one of the library items that may still be linked."""
+
     evidence = forms.ModelChoiceField(
         label="Evidence from your library",
         queryset=Evidence.objects.none(),
-        empty_label="Choose an item",
         error_messages={
             "required": "Choose which evidence to link.",
             "invalid_choice": "Choose evidence from the list.",
@@ -175,7 +176,6 @@ class LinkEvidenceForm(SaysWhatToDo, forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = queryset
-        self.fields["evidence"].label_from_instance = lambda item: f"{item.title} ({item.effective_on:%-d %b %Y})"
 
 
 class OfferedChoicesField(forms.ModelMultipleChoiceField):

@@ -1,15 +1,20 @@
-"""Record refused requests, so that someone probing for other services' pages shows up in the log; and clean what
-every request brings before a view reads it."""
+"""Record refused requests, so that someone probing for other services' pages shows up in the log; clean what every
+request brings before a view reads it; and keep what a person typed when their session ran out before they saved."""
 
 import logging
 import re
+import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParser
 from django.middleware.gzip import GZipMiddleware
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, resolve
 
 from workflow.http import client_ip
 
@@ -100,3 +105,102 @@ class PageGZipMiddleware(GZipMiddleware):
         if response.has_header("Content-Disposition"):
             return response
         return super().process_response(request, response)
+
+
+# Text posted by someone whose session had run out, kept in their new (signed-out) session until they sign in again:
+# {page path: {"at": seconds since 1970, "fields": {name: [values]}}}.
+KEPT_DRAFTS = "kept_drafts"
+KEPT_DRAFT_SECONDS = 24 * 60 * 60
+KEPT_DRAFT_PAGES = 5
+KEPT_DRAFT_MAX_CHARACTERS = 100_000
+# Never kept: the form's CSRF token (a new one comes with the page) and anything that looks like a secret.
+NOT_KEPT = re.compile(r"csrfmiddlewaretoken|password|token|secret", re.IGNORECASE)
+KEPT_MESSAGE = "We kept what you typed before you were signed out. Check it and save."
+SIGNED_OUT_MESSAGE = (
+    "You were signed out, so what you typed has not been saved yet. Sign in again and it will be back in the form."
+)
+
+
+# The pages that offer kept text back (their views call take_kept_draft): only for these is text kept, so nobody is
+# told their text will be back where it would not be.
+PAGES_THAT_KEEP_DRAFTS = {"portfolio:standard", "evidence:add"}
+
+
+def _offers_drafts(path: str) -> bool:
+    try:
+        return resolve(path).view_name in PAGES_THAT_KEEP_DRAFTS
+    except Resolver404:
+        return False
+
+
+def _page_typed_on(request) -> tuple[str, str]:
+    """The page the form was on, as (path, path with its query string): where the browser says it came from (a button
+    such as "Link" posts to an action's URL from the standard's page), if that is this site; else the URL posted to."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host() and referer.path.startswith("/"):
+        return referer.path, f"{referer.path}?{referer.query}" if referer.query else referer.path
+    return request.path, request.get_full_path()
+
+
+def _text_fields(request) -> dict[str, list[str]] | None:
+    """The posted text fields worth keeping (no files, tokens or passwords), or None if there are none or they are
+    too large to keep in a session."""
+    fields = {
+        name: values for name, values in request.POST.lists() if not NOT_KEPT.search(name) and any(v for v in values)
+    }
+    size = sum(len(name) + sum(len(value) for value in values) for name, values in fields.items())
+    if not fields or size > KEPT_DRAFT_MAX_CHARACTERS:
+        return None
+    return fields
+
+
+class KeepTypedTextMiddleware:
+    """A form posted by someone whose session has run out (or who signed out in another tab) is not lost: the page
+    that needs sign-in sends them to sign in, and this keeps the form's text in their new session, bound to the page
+    it was typed on, and sends them back to that page after signing in. Django's login() keeps session data when it
+    changes the session key. The page then offers the text again (`take_kept_draft`) only if the person who signed in
+    may edit it; it is shown once and forgotten.
+
+    Only a POST that the app's own sign-in check turned away is kept: one refused by the CSRF check (a post from
+    another site) never reaches it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and response.status_code == 302
+            and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+        ):
+            return response
+        page, back_to = _page_typed_on(request)
+        if _offers_drafts(page) and (fields := _text_fields(request)) is not None:
+            drafts = request.session.get(KEPT_DRAFTS, {})
+            drafts[page] = {"at": int(time.time()), "fields": fields}
+            newest = sorted(drafts.items(), key=lambda item: item[1]["at"], reverse=True)[:KEPT_DRAFT_PAGES]
+            request.session[KEPT_DRAFTS] = dict(newest)
+            messages.info(request, SIGNED_OUT_MESSAGE)
+            response = redirect_to_login(back_to)
+        if request.headers.get("HX-Request") == "true":
+            # htmx would put the sign-in page inside the part it replaces: the whole page goes there instead.
+            whole_page = HttpResponse(headers={"HX-Redirect": response["Location"]})
+            whole_page.status_code = 204
+            return whole_page
+        return response
+
+
+def take_kept_draft(request, *, message: str = KEPT_MESSAGE) -> dict[str, str] | None:
+    """What this person typed on this page before their session ran out (each field's last value), once: the view
+    calls this only where the signed-in person may edit the page, puts the text in its form, and the page says so."""
+    drafts = request.session.get(KEPT_DRAFTS)
+    if not drafts or request.path not in drafts:
+        return None
+    kept = drafts.pop(request.path)
+    request.session[KEPT_DRAFTS] = drafts
+    if time.time() - kept.get("at", 0) > KEPT_DRAFT_SECONDS:
+        return None
+    messages.info(request, message)
+    return {name: values[-1] for name, values in kept.get("fields", {}).items()}

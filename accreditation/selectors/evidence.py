@@ -16,12 +16,13 @@ def response_links(*, response: Response) -> list[EvidenceLink]:
 
 
 def evidence_linkable(*, response: Response) -> QuerySet[Evidence]:
-    """Current items of the service's library not yet linked to this standard, for the 'link evidence' list."""
+    """Current items of the service's library not yet linked to this standard, for the 'link evidence' list: grouped
+    by kind, newest first within each kind."""
     return (
         Evidence.objects.filter(service_id=response.assessment.service_id, superseded_at__isnull=True)
         .exclude(links__response=response)
         .only("id", "title", "kind", "effective_on")
-        .order_by("title", "id")
+        .order_by("kind", "-effective_on", "title", "id")
     )
 
 

@@ -1,5 +1,7 @@
 """The evidence library: list, add, view, link to standards, new versions, delete, and permission-checked download."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from ..forms import EvidenceForm, EvidenceLinksForm, EvidenceVersionForm
+from ..middleware import take_kept_draft
 from ..models import Evidence, Response, Service
 from ..selectors.assessments import assessment_standards, open_assessment
 from ..selectors.evidence import evidence_history, evidence_item, evidence_library, evidence_links_by_assessment
@@ -24,8 +27,9 @@ from ..services.evidence import (
     evidence_set_links,
     service_storage_used,
 )
+from ..services.evidence.holding import upload_held, upload_hold, upload_release
 from .access import refuse_unless_post, visible_or_404
-from .actions import act, attempt
+from .actions import act, attempt, errors_onto_form
 
 PAGE_SIZE = 25
 # Longer than any id the database holds: such a value is refused before it reaches a query (where it overflows).
@@ -86,31 +90,111 @@ def _link_target(request, service) -> Response | None:
     return response
 
 
+# What comes back into the form after a session ran out mid-typing (files never do: they are not kept).
+KEPT_EVIDENCE_FIELDS = ("title", "description", "kind", "contributed_by")
+
+# Uploads held for this person between two posts of the evidence form: {token: {name, original, service}}.
+HELD_UPLOADS = "held_uploads"
+MAX_HELD_UPLOADS = 3
+
+
+def _held_upload(request, service) -> dict | None:
+    """The file this person chose in an earlier post of this form, if it is still held for them."""
+    token = request.POST.get("held_file", "")
+    held = request.session.get(HELD_UPLOADS, {}).get(token)
+    if held is None or held.get("service") != service.pk:
+        return None
+    return {"token": token, **held}
+
+
+def _forget_held(request, held: dict | None) -> None:
+    if held is None:
+        return
+    upload_release(name=held["name"])
+    uploads = request.session.get(HELD_UPLOADS, {})
+    uploads.pop(held["token"], None)
+    request.session[HELD_UPLOADS] = uploads
+
+
+def _hold_chosen_file(request, form, service, held: dict | None) -> dict | None:
+    """After a problem elsewhere in the form, keep the file just chosen so the person need not choose it again; a file
+    that is refused is not kept, and the form says why on the file field. Returns what is held now."""
+    chosen = request.FILES.get("file")
+    if chosen is None or form.errors.get("file"):
+        return held
+    try:
+        name = upload_hold(upload=chosen)
+    except ValidationError as error:
+        errors_onto_form(form, error, field="file")
+        return held
+    _forget_held(request, held)
+    uploads = request.session.get(HELD_UPLOADS, {})
+    # Bounded: the oldest held file of this session goes when a fourth is chosen.
+    while len(uploads) >= MAX_HELD_UPLOADS:
+        upload_release(name=uploads.pop(next(iter(uploads)))["name"])
+    token = secrets.token_urlsafe(16)
+    uploads[token] = {"name": name, "original": (chosen.name or "file")[-255:], "service": service.pk}
+    request.session[HELD_UPLOADS] = uploads
+    return {"token": token, **uploads[token]}
+
+
+def _upload_or_held(upload, held: dict | None):
+    """The file to store: one chosen now, else the one held from an earlier post."""
+    if upload is not None or held is None:
+        return upload
+    kept = upload_held(name=held["name"], original_name=held["original"])
+    if kept is None:
+        raise ValidationError({"file": f"The file you chose earlier ({held['original']}) has gone. Choose it again."})
+    return kept
+
+
+def _file_refused(form) -> bool:
+    return bool(form.errors.get("file"))
+
+
 @login_required
 def add(request, service_id):
     service = _service(request, service_id)
     if not request.user.has_perm("accreditation.add_evidence_item", service):
         raise PermissionDenied
     link_to = _link_target(request, service)
+    held = None
     if request.method == "POST":
         form = EvidenceForm(request.POST, request.FILES, service=service)
+        held = _held_upload(request, service)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            upload = data.pop("file")
+            chosen = data.pop("file")
             # A refusal that names no field is about the file (its type, size, or the service's space left).
             done, evidence = attempt(
                 request,
-                lambda: evidence_create(service=service, by=request.user, upload=upload, link_to=link_to, **data),
+                lambda: evidence_create(
+                    service=service, by=request.user, upload=_upload_or_held(chosen, held), link_to=link_to, **data
+                ),
                 form=form,
                 field="file",
                 success=lambda evidence: f"“{evidence.title}” is in your evidence library.",
             )
             if done:
+                _forget_held(request, held)
                 if link_to is not None:
                     return redirect("portfolio:standard", pk=link_to.assessment_id, standard_code=link_to.standard.code)
                 return redirect("evidence:detail", pk=evidence.pk)
+        if _file_refused(form):
+            _forget_held(request, held)
+            held = None
+        else:
+            held = _hold_chosen_file(request, form, service, held)
     else:
-        form = EvidenceForm(service=service, initial={"owner": request.user.pk})
+        initial = {"owner": request.user.pk}
+        kept = take_kept_draft(
+            request,
+            message="We kept what you typed before you were signed out, but not the file. Check the details, choose "
+            "the file again and save.",
+        )
+        if kept:
+            initial.update({name: kept[name] for name in KEPT_EVIDENCE_FIELDS if kept.get(name)})
+        form = EvidenceForm(service=service, initial=initial)
     return render(
         request,
         "accreditation/evidence/form.html",
@@ -118,11 +202,24 @@ def add(request, service_id):
             "service": service,
             "form": form,
             "link_to": link_to,
+            "held": held,
             "assessment": open_assessment(service=service),
             "storage_used": service_storage_used(service=service),
             "title": "Add evidence",
         },
     )
+
+
+def _standards_by_value(responses, linked: set[int]) -> list[dict]:
+    """The standards to tick, a group per value (in the edition's order), each saying whether it is linked now."""
+    groups: dict[str, dict] = {}
+    for response in responses:
+        value = response.standard.value
+        group = groups.setdefault(value.code, {"code": value.code, "value": value.name, "items": []})
+        group["items"].append({"response": response, "linked": response.pk in linked})
+    for group in groups.values():
+        group["linked"] = sum(item["linked"] for item in group["items"])
+    return list(groups.values())
 
 
 @login_required
@@ -131,16 +228,13 @@ def detail(request, pk):
     service = evidence.service
     can_manage = request.user.has_perm("accreditation.manage_evidence", evidence)
     assessment = open_assessment(service=service)
-    links_form = None
+    links_form, standard_groups = None, []
+    links = evidence_links_by_assessment(evidence=evidence)
     if can_manage and assessment is not None and request.user.has_perm("accreditation.edit_portfolio", assessment):
         responses = assessment_standards(assessment=assessment)
-        links = evidence_links_by_assessment(evidence=evidence)
-        links_form = EvidenceLinksForm(
-            responses=responses,
-            initial={"responses": [link.response_id for link in links if link.response.assessment_id == assessment.pk]},
-        )
-    else:
-        links = evidence_links_by_assessment(evidence=evidence)
+        linked = {link.response_id for link in links if link.response.assessment_id == assessment.pk}
+        links_form = EvidenceLinksForm(responses=responses, initial={"responses": sorted(linked)})
+        standard_groups = _standards_by_value(responses, linked)
     return render(
         request,
         "accreditation/evidence/detail.html",
@@ -150,6 +244,7 @@ def detail(request, pk):
             "history": evidence_history(evidence=evidence),
             "links": links,
             "links_form": links_form,
+            "standard_groups": standard_groups,
             "assessment": assessment,
             "can_manage": can_manage,
             "download_name": download_name(evidence) if evidence.has_file else "",
@@ -190,13 +285,16 @@ def new_version(request, pk):
     if not request.user.has_perm("accreditation.manage_evidence", evidence):
         raise PermissionDenied
     service = evidence.service
+    held = None
     if request.method == "POST":
         form = EvidenceVersionForm(request.POST, request.FILES, service=service)
+        held = _held_upload(request, service)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            upload = data.pop("file")
+            chosen = data.pop("file")
 
             def replace():
+                upload = _upload_or_held(chosen, held)
                 # Same file, new details: the new version gets a copy of the stored bytes, checked first.
                 copied = _verified_copy(evidence) if upload is None and evidence.has_file else upload
                 return evidence_new_version(evidence=evidence, by=request.user, upload=copied, **data)
@@ -212,7 +310,13 @@ def new_version(request, pk):
                 ),
             )
             if done:
+                _forget_held(request, held)
                 return redirect("evidence:detail", pk=replacement.pk)
+        if _file_refused(form):
+            _forget_held(request, held)
+            held = None
+        else:
+            held = _hold_chosen_file(request, form, service, held)
     else:
         carried = ["title", "description", "kind", "effective_on", "contributed_by", "owner"]
         form = EvidenceVersionForm(service=service, initial=model_to_dict(evidence, fields=carried))
@@ -223,6 +327,7 @@ def new_version(request, pk):
             "service": service,
             "form": form,
             "evidence": evidence,
+            "held": held,
             "assessment": open_assessment(service=service),
             "storage_used": service_storage_used(service=service),
             "title": f"New version of “{evidence.title}”",

@@ -1,5 +1,6 @@
 """A service's portfolio: the overview, a page per value and per standard, and submission."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,14 +9,17 @@ from django.utils import timezone
 
 from reviews.selectors.report import report_released_to_team
 from reviews.selectors.rounds import action_points_for_team
+from standards.models import Rating
 from workflow.engine import Move, available_transitions
 
 from ..forms import LinkEvidenceForm, ResponseForm, SubmitForm
+from ..middleware import take_kept_draft
 from ..models import Assessment, Evidence
 from ..selectors.assessments import (
     assessment_for_portfolio,
     portfolio_progress,
     portfolio_response,
+    portfolio_task_list,
     portfolio_value_responses,
     standard_neighbours,
 )
@@ -23,7 +27,7 @@ from ..selectors.evidence import evidence_linkable, response_links
 from ..services.assessments import ResponseConflict, portfolio_submit, response_save, submit_target
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
-from .actions import act, attempt, form_problems_to_messages
+from .actions import attempt, form_problems_to_messages
 
 
 def _assessment(request, pk) -> Assessment:
@@ -55,6 +59,9 @@ SUBMITTED = {
 def overview(request, pk):
     assessment = _assessment(request, pk)
     progress = portfolio_progress(assessment=assessment)
+    action_points = action_points_for_team(assessment=assessment)
+    # Only while the portfolio is back with the team is a value's action point something to do now.
+    returned = {point.response.standard.code for point in action_points if point.response_id}
     return render(
         request,
         "accreditation/portfolio/overview.html",
@@ -62,10 +69,13 @@ def overview(request, pk):
             "assessment": assessment,
             "service": assessment.service,
             "progress": progress,
+            "tasks": portfolio_task_list(
+                progress=progress, returned_standards=returned if assessment.is_editable else set()
+            ),
             "days_left": (assessment.due_on - timezone.localdate()).days,
             "can_edit": request.user.has_perm("accreditation.edit_portfolio", assessment),
             "submit_move": _submit_move(request.user, assessment),
-            "action_points": action_points_for_team(assessment=assessment),
+            "action_points": action_points,
             "report_released": report_released_to_team(assessment=assessment),
         },
     )
@@ -90,6 +100,18 @@ def value_page(request, pk, value_code):
     )
 
 
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _evidence_context(assessment, response, can_edit) -> dict:
+    """What the evidence part of a standard's page shows: its links, and the library items that could be linked."""
+    return {
+        "links": response_links(response=response),
+        "linkable": list(evidence_linkable(response=response)) if can_edit else [],
+    }
+
+
 def _standard_context(request, assessment, response, form, conflict=None):
     previous_standard, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
     can_edit = request.user.has_perm("accreditation.edit_portfolio", assessment)
@@ -101,8 +123,7 @@ def _standard_context(request, assessment, response, form, conflict=None):
         "value": response.standard.value,
         "form": form,
         "conflict": conflict,
-        "links": response_links(response=response),
-        "link_form": LinkEvidenceForm(queryset=evidence_linkable(response=response)) if can_edit else None,
+        **_evidence_context(assessment, response, can_edit),
         "can_edit": can_edit,
         "action_points": [
             point for point in action_points_for_team(assessment=assessment) if point.response_id == response.pk
@@ -112,55 +133,115 @@ def _standard_context(request, assessment, response, form, conflict=None):
     }
 
 
+def _changed(response, data) -> bool:
+    return data["rating"] != response.rating or data["narrative"].replace("\r\n", "\n") != response.narrative
+
+
+def _save_draft(request, response, *, only_if_changed: bool, success: str):
+    """Save the rating and narrative posted from a standard's form. Returns (form, conflict, done): on a refusal or
+    a conflict the form holds what the person typed, so the page can show it again."""
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return form, None, False
+    data = form.cleaned_data
+    if only_if_changed and not _changed(response, data):
+        return form, None, True
+    try:
+        done, _ = attempt(
+            request,
+            lambda: response_save(
+                response=response,
+                rating=data["rating"],
+                narrative=data["narrative"],
+                expected_version=data["version"],
+                by=request.user,
+            ),
+            form=form,
+            success=success,
+        )
+    except ResponseConflict as error:
+        # Keep what this person typed; move the lock on so their next save, once they have compared, goes in.
+        form = ResponseForm(
+            initial={"rating": data["rating"], "narrative": data["narrative"], "version": error.current.version}
+        )
+        return form, error.current, False
+    return form, None, done
+
+
+def _standard_page_again(request, assessment, response, form, conflict):
+    return render(
+        request,
+        "accreditation/portfolio/standard.html",
+        _standard_context(request, assessment, response, form, conflict),
+        status=409 if conflict else 200,
+    )
+
+
+# The buttons of a standard's form that save and then go to a neighbouring standard.
+MOVES = ("save_next", "save_previous")
+
+
 @login_required
 def standard_page(request, pk, standard_code):
     assessment = _assessment(request, pk)
     response = portfolio_response(assessment=assessment, standard_code=standard_code)
     if response is None:
         raise Http404("No such standard in this portfolio.")
-    conflict = None
-    if request.method == "POST":
-        _editable_or_403(request, assessment)
-        form = ResponseForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                done, _ = attempt(
-                    request,
-                    lambda: response_save(
-                        response=response,
-                        rating=data["rating"],
-                        narrative=data["narrative"],
-                        expected_version=data["version"],
-                        by=request.user,
-                    ),
-                    form=form,
-                    success=f"{response.standard.code} saved.",
-                )
-            except ResponseConflict as error:
-                done, conflict = False, error.current
-                # Keep what this person typed; move the lock on so their next save, once they have compared, goes in.
-                form = ResponseForm(
-                    initial={"rating": data["rating"], "narrative": data["narrative"], "version": conflict.version}
-                )
-            if done:
-                if "save_next" in request.POST:
-                    _, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
-                    if next_standard is not None:
-                        return redirect("portfolio:standard", pk=assessment.pk, standard_code=next_standard.code)
-                return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
-        status = 409 if conflict else 200
-    else:
-        form = ResponseForm(
-            initial={"rating": response.rating, "narrative": response.narrative, "version": response.version}
-        )
-        status = 200
-    return render(
-        request,
-        "accreditation/portfolio/standard.html",
-        _standard_context(request, assessment, response, form, conflict),
-        status=status,
+    if request.method != "POST":
+        initial = {"rating": response.rating, "narrative": response.narrative, "version": response.version}
+        if request.user.has_perm("accreditation.edit_portfolio", assessment) and (kept := take_kept_draft(request)):
+            # Typed before the session ran out. The version it was typed against goes with it: if someone saved in
+            # between, the next save shows both texts instead of overwriting theirs.
+            version = kept.get("version", "")
+            initial.update(
+                rating=kept.get("rating", "") if kept.get("rating", "") in Rating.values else "",
+                narrative=kept.get("narrative", ""),
+                version=int(version) if version.isdigit() and len(version) < 10 else response.version,
+            )
+        return _standard_page_again(request, assessment, response, ResponseForm(initial=initial), None)
+    _editable_or_403(request, assessment)
+    move = next((name for name in MOVES if name in request.POST), None)
+    # Going to another standard with nothing changed saves nothing (and writes no audit event).
+    form, conflict, done = _save_draft(
+        request, response, only_if_changed=move is not None, success=f"{response.standard.code} saved."
     )
+    if not done:
+        return _standard_page_again(request, assessment, response, form, conflict)
+    previous_standard, next_standard = standard_neighbours(assessment=assessment, standard=response.standard)
+    target = {"save_next": next_standard, "save_previous": previous_standard}.get(move) or response.standard
+    return redirect("portfolio:standard", pk=assessment.pk, standard_code=target.code)
+
+
+def _evidence_change(request, assessment, response, change):
+    """Link or unlink evidence, pressed on a standard's page.
+
+    The buttons belong to the narrative's form, so without JavaScript the typed rating and narrative come with them:
+    they are saved as a draft first (a conflict or a problem shows the page again with the text, and nothing is
+    linked). With htmx only the evidence part of the page is replaced; the form, and what is typed in it, stay."""
+    if _is_htmx(request):
+        change()
+        return render(
+            request,
+            "accreditation/portfolio/_evidence.html",
+            {
+                "assessment": assessment,
+                "response": response,
+                "standard": response.standard,
+                "service": assessment.service,
+                "can_edit": True,
+                "swapped": True,
+                **_evidence_context(assessment, response, True),
+            },
+        )
+    if "narrative" in request.POST:
+        form, conflict, done = _save_draft(
+            request, response, only_if_changed=True, success=f"Your draft of {response.standard.code} was saved."
+        )
+        if not done:
+            messages.warning(request, "The evidence has not been linked or unlinked yet: save your response first.")
+            return _standard_page_again(request, assessment, response, form, conflict)
+    change()
+    return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
 
 
 @login_required
@@ -172,17 +253,20 @@ def link_evidence(request, pk, standard_code):
     if response is None:
         raise Http404("No such standard in this portfolio.")
     _editable_or_403(request, assessment)
-    form = LinkEvidenceForm(request.POST, queryset=evidence_linkable(response=response))
-    if form.is_valid():
+
+    def change():
+        form = LinkEvidenceForm(request.POST, queryset=evidence_linkable(response=response))
+        if not form.is_valid():
+            form_problems_to_messages(request, form)
+            return
         evidence = form.cleaned_data["evidence"]
         attempt(
             request,
             lambda: evidence_link(response=response, evidence=evidence, by=request.user),
             success=f"“{evidence.title}” now supports {response.standard.code}.",
         )
-    else:
-        form_problems_to_messages(request, form)
-    return redirect("portfolio:standard", pk=assessment.pk, standard_code=response.standard.code)
+
+    return _evidence_change(request, assessment, response, change)
 
 
 @login_required
@@ -195,13 +279,15 @@ def unlink_evidence(request, pk, standard_code, evidence_id):
         raise Http404("No such standard in this portfolio.")
     _editable_or_403(request, assessment)
     evidence = get_object_or_404(Evidence, pk=evidence_id, service_id=assessment.service_id)
-    return act(
+    return _evidence_change(
         request,
-        lambda: evidence_unlink(response=response, evidence=evidence, by=request.user),
-        success=f"“{evidence.title}” no longer supports {response.standard.code}. It stays in your library.",
-        then="portfolio:standard",
-        pk=assessment.pk,
-        standard_code=response.standard.code,
+        assessment,
+        response,
+        lambda: attempt(
+            request,
+            lambda: evidence_unlink(response=response, evidence=evidence, by=request.user),
+            success=f"“{evidence.title}” no longer supports {response.standard.code}. It stays in your library.",
+        ),
     )
 
 

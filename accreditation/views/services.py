@@ -46,7 +46,10 @@ def assessment_start_view(request, service_id):
     done, assessment = attempt(
         request,
         lambda: assessment_start(service=service, by=request.user),
-        success="Your portfolio has started. Work through the values in any order; everything saves as you go.",
+        success=(
+            "Your portfolio has started. Work through the values in any order. Press Save on each standard to keep "
+            "what you have written."
+        ),
     )
     if not done:
         return redirect("services:detail", service_id=service.pk)

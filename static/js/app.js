@@ -43,4 +43,41 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // A filter box over a long list of choices (evidence to link): shown only with JavaScript, it hides the items
+  // whose title does not contain what is typed. Without JavaScript the whole list is there.
+  const showFilters = (root) => {
+    root.querySelectorAll(".evidence-filter[hidden]").forEach((box) => {
+      box.hidden = false;
+    });
+  };
+  showFilters(document);
+  document.addEventListener("input", (event) => {
+    const box = event.target.closest("[data-filter-list]");
+    if (!box) {
+      return;
+    }
+    const list = document.getElementById(box.dataset.filterList);
+    const wanted = box.value.trim().toLowerCase();
+    let shown = 0;
+    list.querySelectorAll("[data-filter-item]").forEach((item) => {
+      item.hidden = wanted !== "" && !item.dataset.filterItem.includes(wanted);
+      shown += item.hidden ? 0 : 1;
+    });
+    list.querySelectorAll("[data-filter-group]").forEach((group) => {
+      group.hidden = !group.querySelector("[data-filter-item]:not([hidden])");
+    });
+    const count = document.getElementById(box.getAttribute("aria-describedby"));
+    if (count) {
+      count.textContent = wanted ? `${shown} item${shown === 1 ? "" : "s"} shown` : "";
+    }
+  });
+
+  // After htmx replaces part of a page (the evidence of a standard), show its filter and take focus to what it says.
+  document.body.addEventListener("htmx:afterSwap", () => {
+    showFilters(document);
+    const notice = document.querySelector(".evidence-notice");
+    if (notice) {
+      notice.focus();
+    }
+  });
 });

@@ -117,6 +117,25 @@ def test_links_are_set_from_the_evidence_page(client, assessment, make_evidence,
     assert list(evidence.responses.all()) == [chosen[0]]
 
 
+def test_the_standards_to_tick_are_grouped_by_value_with_a_filter_and_no_scroll_box(
+    client, assessment, make_evidence, team_member
+):
+    """Before: 20 (in a full edition 45) checkboxes in one small scrolling box, with nothing to find one by."""
+    from accreditation.services.evidence import evidence_link
+
+    evidence = make_evidence()
+    bou = Response.objects.select_related("assessment", "standard").get(assessment=assessment, standard__code="BOU.2")
+    evidence_link(response=bou, evidence=evidence, by=team_member)
+    client.force_login(team_member)
+    page = client.get(reverse("evidence:detail", args=[evidence.pk])).content.decode()
+    assert "standards-checklist" not in page
+    assert page.count("data-filter-group") == 10
+    legend = '<legend class="fs-6 fw-semibold mb-1"><span class="value-code">BOU</span> '
+    assert page.count(legend) == 1 and page.split(legend, 1)[1].split("</legend>")[0].endswith("(1 linked)</span>")
+    assert f'value="{bou.pk}" id="link-standard-{bou.pk}" checked>' in page
+    assert 'data-filter-list="standard-choices"' in page and "Find a standard by code or title" in page
+
+
 def test_a_new_version_from_the_page_replaces_the_old(client, assessment, make_evidence, team_member):
     old = make_evidence(upload=upload("minutes.txt"), title="Minutes")
     Response.objects.get(assessment=assessment, standard__code="BEL.1").evidence.add(

@@ -261,3 +261,63 @@ def test_the_overview_links_to_the_decision_once_the_panel_has_decided(
     decide(report_final, administrator)
     page = client.get(url).content.decode()
     assert f'href="{decision}">read the decision</a>' in page
+
+
+def tags(page: str) -> dict[str, str]:
+    """The task list's tag per value code, as the overview shows it."""
+    import re
+
+    return dict(re.findall(r'<strong class="badge task-tag[^"]*" id="task-status-(\w+)">([^<]+)</strong>', page))
+
+
+def test_the_overview_is_a_task_list_with_a_status_per_value(client, assessment, team_member, make_evidence):
+    """Before: a table of counts, with nothing that said which values were done, started or untouched."""
+    evidence = make_evidence()
+    complete_value = assessment.responses.select_related("assessment", "standard").filter(standard__value__code="BEL")
+    for response in complete_value:
+        response_save(response=response, rating="met", narrative="Done.", expected_version=0, by=team_member)
+        evidence_link(response=response, evidence=evidence, by=team_member)
+    started = assessment.responses.select_related("assessment", "standard").get(standard__code="BOU.2")
+    response_save(response=started, rating="", narrative="A first thought.", expected_version=0, by=team_member)
+    client.force_login(team_member)
+    page = client.get(reverse("portfolio:overview", args=[assessment.pk])).content.decode()
+    status = tags(page)
+    assert (status["BEL"], status["BOU"], status["COM"]) == ("Completed", "In progress", "Not started")
+    assert len(status) == 10
+    assert 'aria-describedby="task-status-BOU"' in page
+    assert "Still missing: " in page and reverse("portfolio:standard", args=[assessment.pk, "BOU.1"]) in page
+
+
+def test_a_returned_portfolio_tags_the_values_that_need_action(
+    client, in_review, lead_reviewer, team_member, django_assert_num_queries
+):
+    from reviews.services.rounds import portfolio_return
+
+    bel = in_review.responses.select_related("standard").get(standard__code="BEL.1")
+    portfolio_return(assessment=in_review, by=lead_reviewer, overall="Involve residents.", per_standard=[(bel, "Do.")])
+    client.force_login(team_member)
+    # The overview's reads, and the action points of the return (which round, then its points).
+    with django_assert_num_queries(PAGES["overview"][1] + 2):
+        page = client.get(reverse("portfolio:overview", args=[in_review.pk])).content.decode()
+    status = tags(page)
+    assert status["BEL"] == "Returned: action needed"
+    assert status["BOU"] == "Completed"
+
+
+@pytest.mark.parametrize(("standards_per_value", "evidence_items"), [(1, 2), (10, 20)])
+def test_linking_with_htmx_has_a_fixed_number_of_queries(
+    client, django_assert_num_queries, standards_per_value, evidence_items
+):
+    """The evidence part that comes back to htmx after a link: its reads do not grow with the library."""
+    assessment, lead = portfolio_of_size(standards_per_value, evidence_items)
+    extra = evidence_create(
+        service=assessment.service, by=lead, owner=lead, no_personal_data=True, title="One more item"
+    )
+    client.force_login(lead)
+    url = reverse("portfolio:link", args=[assessment.pk, "BOU.1"])
+    from django.db import connection
+
+    # On PostgreSQL the write takes its locks with two statements more than on SQLite.
+    with django_assert_num_queries(21 if connection.vendor == "postgresql" else 19):
+        response = client.post(url, {"evidence": extra.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "“One more item” now supports BOU.1." in response.content.decode()

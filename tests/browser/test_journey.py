@@ -86,7 +86,7 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
         page.get_by_label("Met", exact=True).check()
         page.get_by_label("Narrative").fill(f"On Willow Ward we live {code} every day.\nResidents chair the meeting.")
         if number + 1 < len(codes):
-            page.get_by_role("button", name=re.compile("Save and go to")).click()
+            page.get_by_role("button", name=re.compile("Save and go to")).first.click()
         else:
             page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("link", name="Portfolio", exact=True).first.click()

@@ -105,7 +105,7 @@ def test_tidy_up_removes_expired_sessions_and_old_scheduler_records(db):
     ScheduledRun.objects.create(task_path="x", slot_start=now - datetime.timedelta(days=31))
     ScheduledRun.objects.create(task_path="x", slot_start=now - datetime.timedelta(days=1))
     result = tidy_up.call()
-    assert result == {"heartbeats_removed": 1, "runs_removed": 1}
+    assert result == {"heartbeats_removed": 1, "runs_removed": 1, "held_uploads_removed": 0}
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["alive"]
     assert ScheduledRun.objects.count() == 1
