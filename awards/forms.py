@@ -86,3 +86,10 @@ class ConditionCheckForm(forms.Form):
     note = forms.CharField(
         label="What shows the condition is met", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class InterimReviewForm(forms.Form):
+    completed_on = UKDateField(
+        label="Date the interim review was completed",
+        error_messages={"required": "Enter the date the interim review was completed"},
+    )

@@ -13,6 +13,7 @@ award_patterns = (
         path("<slug:reference>/reports/<int:version>/download/", awards.report_download, name="report_download"),
         path("<slug:reference>/reports/<int:version>/retry/", awards.report_retry_view, name="report_retry"),
         path("<slug:reference>/<slug:action>/", awards.award_action, name="action"),
+        path("<slug:reference>/<slug:action>/done/", awards.action_done, name="action_done"),
     ],
     "awards",
 )

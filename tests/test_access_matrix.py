@@ -95,6 +95,7 @@ RULES: dict[str, object] = {
     "awards:report_download": TEAM_AND_REVIEWER,
     "awards:report_retry": TEAM_AND_REVIEWER,
     "awards:action": TEAM_AND_REVIEWER,
+    "awards:action_done": TEAM_AND_REVIEWER,
 }
 # Django's admin is checked model by model in tests/accreditation/test_admin.py; here, only that it is closed.
 SKIPPED_NAMESPACES = {"admin"}
