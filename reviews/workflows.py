@@ -78,6 +78,7 @@ def register() -> None:
             label="Release the draft report",
             name="release",
             url_name="reviews:release",
+            method="get",  # to the check page
         ),
         Transition(
             S.REPORT_DRAFT,
@@ -90,6 +91,7 @@ def register() -> None:
             label="Finalise the report",
             name="finalise",
             url_name="reviews:finalise",
+            method="get",  # to the check page
         ),
     )
 

@@ -80,6 +80,8 @@ RULES: dict[str, object] = {
     "reviews:report": REVIEW,
     "reviews:release": REVIEW,
     "reviews:finalise": REVIEW,
+    "reviews:released": REVIEW,
+    "reviews:finalised": REVIEW,
     "reviews:history": {ADMIN},
     "reviews:team_report": TEAM,
     "reviews:assignment": {REVIEWER_A},
