@@ -61,6 +61,7 @@ RULES: dict[str, object] = {
     "portfolio:link": TEAM,
     "portfolio:unlink": TEAM,
     "portfolio:submit": TEAM,
+    "portfolio:submitted": TEAM,
     "evidence:library": TEAM,
     "evidence:add": TEAM,
     "evidence:detail": TEAM,
