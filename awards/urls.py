@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import awards, decisions, public
+from .views import awards, decided, decisions, public
 
 award_patterns = (
     [
         path("decisions/<int:pk>/", decisions.decision, name="decision"),
+        path("decisions/<int:pk>/recorded/<int:decision_id>/", decided.decision_recorded, name="decision_recorded"),
         path("decisions/<int:pk>/appeal/", decisions.appeal, name="appeal"),
         path("decisions/<int:pk>/appeals/<int:appeal_id>/outcome/", decisions.appeal_outcome, name="appeal_outcome"),
         path("decisions/<int:pk>/conditions/<int:condition_id>/met/", decisions.condition_met, name="condition_met"),

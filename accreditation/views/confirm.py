@@ -49,23 +49,30 @@ def carried(request) -> list[tuple[str, str]]:
 
 
 class _Rehearsal(Exception):
-    """Raised at the end of a rehearsal, so that its transaction rolls back."""
+    """Raised at the end of a rehearsal, so that its transaction rolls back; it carries what the service returned."""
+
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
 
 
-def rehearse(request, call: Callable[[], object], *, form: BaseForm | None = None, field: str | None = None) -> bool:
+def rehearse[T](
+    request, call: Callable[[], T], *, form: BaseForm | None = None, field: str | None = None
+) -> tuple[bool, T | None]:
     """Would the service do it? Call it, then roll back everything it wrote (audit events, notices queued for the
     commit, the state), so that the check page shows a service's refusal on the form before the person confirms,
-    and changes nothing. Its problems go on `form` as `actions.attempt` puts them. PermissionDenied is a 403."""
+    and changes nothing. Returns (it would, what it returned: objects as they were before the rollback, for the
+    check page to say what would follow, never to be saved). Its problems go on `form` as `actions.attempt` puts
+    them. PermissionDenied is a 403."""
     try:
         with transaction.atomic():
-            call()
-            raise _Rehearsal
-    except _Rehearsal:
-        return True
+            raise _Rehearsal(call())
+    except _Rehearsal as rehearsal:
+        return True, rehearsal.result
     except ValidationError as error:
         if form is not None:
             errors_onto_form(form, error, field=field)
-        return False
+        return False, None
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ def award_action(request, reference, action):
         return _reason_page(request, award, move, form)
     call = partial(spec["service"], award=award, by=request.user, reason=form.cleaned_data["reason"])
     if not confirming(request):
-        if rehearse(request, call, form=form, field="reason"):
+        if rehearse(request, call, form=form, field="reason")[0]:
             return _move_check(request, award, action, move, form)
         return _reason_page(request, award, move, form)
     done, _ = attempt(request, call, form=form, field="reason")
