@@ -52,6 +52,7 @@ portfolio_patterns = (
             name="unlink",
         ),
         path("<int:pk>/submit/", portfolio.submit, name="submit"),
+        path("<int:pk>/submitted/", portfolio.submitted, name="submitted"),
     ],
     "portfolio",
 )

@@ -116,3 +116,10 @@ class ConditionCheckForm(SaysWhatToDo, forms.Form):
             "max_length": "What shows the condition is met must be 2,000 characters or fewer",
         },
     )
+
+
+class InterimReviewForm(forms.Form):
+    completed_on = UKDateField(
+        label="Date the interim review was completed",
+        error_messages={"required": "Enter the date the interim review was completed"},
+    )

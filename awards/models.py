@@ -45,6 +45,11 @@ class Decision(models.Model):
     def overrides_recommendation(self) -> bool:
         return self.outcome != self.recommended
 
+    @property
+    def reference(self) -> str:
+        """How a person quotes this decision: D-00007."""
+        return f"D-{self.pk:05d}"
+
     def appeal_deadline(self) -> datetime.date:
         return self.decided_on + datetime.timedelta(days=settings.APPEAL_WINDOW_DAYS)
 

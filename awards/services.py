@@ -364,12 +364,30 @@ def award_reinstate(*, award: Award, by: User, reason: str) -> Award:
 
 @transaction.atomic
 def interim_review_record(*, award: Award, by: User, completed_on: datetime.date) -> Award:
-    """Record the interim review as done, once (the page offers it only while it is pending; so does this)."""
+    """Record the interim review as done on the day it was completed, once (the page offers it only while it is
+    pending; so does this). The day is a real one: not after today, not before the award began."""
     lock_audit_trail()
     Award.objects.select_for_update().only("pk").get(pk=award.pk)  # the row, locked: two clicks record it once
     award.refresh_from_db(fields=["interim_completed_on", "state"])
+    if not by.has_perm("awards.manage_award", award):
+        raise PermissionDenied
+    if award.interim_completed_on is not None:
+        raise ValidationError(
+            f"The interim review is already recorded as completed on {award.interim_completed_on:%-d %B %Y}."
+        )
     if not by.has_perm("awards.record_interim_review", award):
         raise PermissionDenied
+    if completed_on > timezone.localdate():
+        raise ValidationError(
+            {"completed_on": "The date the interim review was completed cannot be in the future. Give the day it was."}
+        )
+    if completed_on < award.valid_from:
+        raise ValidationError(
+            {
+                "completed_on": "The interim review cannot have been completed before the award began, "
+                f"on {award.valid_from:%-d %B %Y}."
+            }
+        )
     previous = award.status
     award.interim_completed_on = completed_on
     award.save(update_fields=["interim_completed_on"])

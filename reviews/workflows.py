@@ -79,6 +79,7 @@ def register() -> None:
             label="Release the draft report",
             name="release",
             url_name="reviews:release",
+            method="get",  # to the check page
         ),
         Transition(
             S.REPORT_DRAFT,
@@ -92,6 +93,7 @@ def register() -> None:
             label="Finalise the report",
             name="finalise",
             url_name="reviews:finalise",
+            method="get",  # to the check page
         ),
     )
 

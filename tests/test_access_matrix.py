@@ -61,6 +61,7 @@ RULES: dict[str, object] = {
     "portfolio:link": TEAM,
     "portfolio:unlink": TEAM,
     "portfolio:submit": TEAM,
+    "portfolio:submitted": TEAM,
     "evidence:library": TEAM,
     "evidence:add": TEAM,
     "evidence:detail": TEAM,
@@ -80,6 +81,8 @@ RULES: dict[str, object] = {
     "reviews:report": REVIEW,
     "reviews:release": REVIEW,
     "reviews:finalise": REVIEW,
+    "reviews:released": REVIEW,
+    "reviews:finalised": REVIEW,
     "reviews:history": {ADMIN},
     "reviews:team_report": TEAM,
     "reviews:assignment": {REVIEWER_A},
@@ -87,6 +90,7 @@ RULES: dict[str, object] = {
     "reviews:score_value": {REVIEWER_A},
     "reviews:submit": {REVIEWER_A},
     "awards:decision": TEAM_AND_REVIEWER,
+    "awards:decision_recorded": TEAM_AND_REVIEWER,
     "awards:appeal": TEAM_AND_REVIEWER,
     "awards:appeal_outcome": TEAM_AND_REVIEWER,
     "awards:condition_met": TEAM_AND_REVIEWER,
@@ -95,6 +99,7 @@ RULES: dict[str, object] = {
     "awards:report_download": TEAM_AND_REVIEWER,
     "awards:report_retry": TEAM_AND_REVIEWER,
     "awards:action": TEAM_AND_REVIEWER,
+    "awards:action_done": TEAM_AND_REVIEWER,
 }
 # Django's admin is checked model by model in tests/accreditation/test_admin.py; here, only that it is closed.
 SKIPPED_NAMESPACES = {"admin"}
@@ -168,6 +173,7 @@ def world(
         "version": 1,
         "action": "interim",
         "appeal_id": Appeal.objects.get().pk,
+        "decision_id": decision.pk,
         "condition_id": 1,
         "uidb64": urlsafe_base64_encode(force_bytes(team_member.pk)),
         "token": default_token_generator.make_token(team_member),

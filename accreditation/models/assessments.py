@@ -83,6 +83,11 @@ class Assessment(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATES
 
+    @property
+    def reference(self) -> str:
+        """How a person quotes this portfolio (to the programme team, in an e-mail): PF-00012."""
+        return f"PF-{self.pk:05d}"
+
 
 class Submission(models.Model):
     """One round: what the team sent, frozen at the moment of (re)submission, so rounds can be compared."""

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from reviews.selectors.report import report_released_to_team
@@ -28,6 +29,7 @@ from ..services.assessments import ResponseConflict, portfolio_submit, response_
 from ..services.evidence import evidence_link, evidence_unlink
 from .access import refuse_unless_post, visible_or_404
 from .actions import attempt, form_problems_to_messages
+from .confirm import Answer, Check, Done, check_page, done_page
 
 
 def _assessment(request, pk) -> Assessment:
@@ -46,13 +48,6 @@ def _submit_move(user, assessment) -> Move | None:
         return None
     target = submit_target(assessment)
     return next((move for move in available_transitions(assessment, user) if move.to == target), None)
-
-
-SUBMITTED = {
-    "submit": "Your portfolio has been submitted. The programme team has been told and will assign reviewers. "
-    "The portfolio is now read-only.",
-    "resubmit": "Your portfolio has been resubmitted. The reviewers have been told and will look at your changes.",
-}
 
 
 @login_required
@@ -291,20 +286,101 @@ def unlink_evidence(request, pk, standard_code, evidence_id):
     )
 
 
+# The submission's check page and confirmation page (accreditation/views/confirm.py), for a first submission and for
+# a resubmission after the reviewers' return.
+SUBMISSION_WORDS = {
+    "submit": {
+        "title": "Check your portfolio before you submit it",
+        "happens": (
+            "The portfolio goes to the programme team, who assign peer reviewers to it.",
+            "It becomes read-only for the team, and evidence linked to it cannot be deleted.",
+        ),
+        "button": "Confirm and submit the portfolio",
+        "done": "Portfolio submitted",
+        "next": (
+            "The programme team has been told. They assign peer reviewers, who read the portfolio and score every "
+            "standard; they may send it back to you with action points.",
+            "The reviewers arrange a visit with you. After it, you receive a draft report to check for factual "
+            "accuracy, then the award panel decides.",
+            "Until then the portfolio is read-only. You can keep adding evidence to your library.",
+        ),
+    },
+    "resubmit": {
+        "title": "Check your portfolio before you resubmit it",
+        "happens": (
+            "The revised portfolio goes back to the reviewers, who are told and look at your changes.",
+            "It becomes read-only for the team again.",
+        ),
+        "button": "Confirm and resubmit the portfolio",
+        "done": "Portfolio resubmitted",
+        "next": (
+            "The reviewers have been told. They look at what you changed for their action points and score the "
+            "portfolio again.",
+            "Until then the portfolio is read-only.",
+        ),
+    },
+}
+
+
+def _submission_check(request, assessment, progress, move, form):
+    overview = reverse("portfolio:overview", kwargs={"pk": assessment.pk})
+    words = SUBMISSION_WORDS[move.name]
+    ratings = progress.ratings
+    return check_page(
+        request,
+        Check(
+            title=words["title"],
+            caption=f"{assessment.service.name} · {assessment.service.organisation.name}",
+            answers=[
+                Answer("Portfolio", f"{assessment.reference}: {assessment.get_kind_display().lower()} assessment"),
+                Answer("Standards", f"{assessment.edition.code} edition"),
+                Answer(
+                    "Complete",
+                    f"All {progress.total} standards have a self-rating, a narrative and evidence",
+                    change_url=overview,
+                    change_words="the portfolio",
+                ),
+                Answer(
+                    "Self-ratings",
+                    f"{ratings['met']} met, {ratings['partly_met']} partly met, {ratings['not_met']} not met",
+                    change_url=overview,
+                    change_words="the self-ratings",
+                ),
+            ],
+            happens=list(words["happens"]),
+            button=words["button"],
+            action=reverse("portfolio:submit", kwargs={"pk": assessment.pk}),
+            back_url=overview,
+            back_words="Not yet: back to the portfolio",
+            form=form,
+        ),
+    )
+
+
 @login_required
 def submit(request, pk):
+    """The check page before (re)submitting, with the team's confirmation; a submission is sent once."""
     assessment = _assessment(request, pk)
     move = _submit_move(request.user, assessment)
     if move is None:
-        raise PermissionDenied
+        latest = assessment.submissions.order_by("-number").first() if not assessment.is_editable else None
+        if latest is None:
+            raise PermissionDenied
+        # Sent already: a second press, a second tab, the back button.
+        messages.info(
+            request,
+            f"This portfolio was already sent to the reviewers on "
+            f"{timezone.localtime(latest.submitted_at):%-d %B %Y at %H:%M}; it was sent once.",
+        )
+        return redirect("portfolio:submitted", pk=assessment.pk)
     progress = portfolio_progress(assessment=assessment)
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not progress.missing and form.is_valid():
-        done, _ = attempt(
-            request, lambda: portfolio_submit(assessment=assessment, by=request.user), success=SUBMITTED[move.name]
-        )
+    if not progress.missing and request.method == "POST" and form.is_valid():
+        done, _ = attempt(request, lambda: portfolio_submit(assessment=assessment, by=request.user))
         if done:
-            return redirect("portfolio:overview", pk=assessment.pk)
+            return redirect("portfolio:submitted", pk=assessment.pk)
+    if not progress.missing:
+        return _submission_check(request, assessment, progress, move, form)
     return render(
         request,
         "accreditation/portfolio/submit.html",
@@ -312,7 +388,35 @@ def submit(request, pk):
             "assessment": assessment,
             "service": assessment.service,
             "progress": progress,
-            "form": form,
             "move": move,
         },
+    )
+
+
+@login_required
+def submitted(request, pk):
+    """The confirmation page after a (re)submission: its reference, when, and what happens next."""
+    assessment = _assessment(request, pk)
+    latest = assessment.submissions.select_related("submitted_by").order_by("-number").first()
+    if latest is None or assessment.is_editable:
+        return redirect("portfolio:overview", pk=assessment.pk)
+    words = SUBMISSION_WORDS["submit" if latest.number == 1 else "resubmit"]
+    return done_page(
+        request,
+        Done(
+            title=words["done"],
+            reference_words="Your portfolio reference",
+            reference=assessment.reference,
+            caption=f"{assessment.service.name} · {assessment.service.organisation.name}",
+            details=[
+                Answer("Sent", f"{timezone.localtime(latest.submitted_at):%-d %B %Y at %H:%M}"),
+                Answer("Sent by", latest.submitted_by.full_name),
+                Answer("Round", str(latest.number)),
+            ],
+            happens_next=list(words["next"]),
+            links=[
+                ("Go to the portfolio", reverse("portfolio:overview", kwargs={"pk": assessment.pk})),
+                ("Go to your home page", reverse("home")),
+            ],
+        ),
     )

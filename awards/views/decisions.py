@@ -1,6 +1,8 @@
 """The decision page: what the award rule recommends, the panel's decisions, their conditions and appeals; and the
 actions posted from it (recording a decision, lodging and deciding an appeal, checking a condition)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.utils.html import format_html
 from accreditation.models import Assessment
 from accreditation.views.access import refuse_unless_post, visible_or_404
 from accreditation.views.actions import act_on_form, attempt
+from accreditation.views.confirm import changing, confirming, rehearse
 from reviews.selectors.report import report_of
 from workflow.engine import available_transitions
 from workflow.forms import formset_errors
@@ -36,6 +39,7 @@ from ..services import (
     decision_in_words,
     decision_record,
 )
+from .decided import award_of, decision_check
 
 S = Assessment.Status
 # The award rule can be applied once the review report is final; an award exists once the panel has decided.
@@ -62,7 +66,7 @@ def _decided_meanwhile(request, assessment: Assessment):
                 'You have already recorded this decision; it is recorded once. <a href="{}">Read it</a>.', link
             ),
         )
-        return redirect(link)
+        return redirect("awards:decision_recorded", pk=assessment.pk, decision_id=latest.pk)
     messages.warning(
         request,
         format_html(
@@ -120,28 +124,31 @@ def decision(request, pk):
             return meanwhile
         if not can_decide:
             raise PermissionDenied
-        if form.is_valid() & panel.is_valid() & conditions.is_valid():
+        # "Change" on the check page: the form again, as it was filled in.
+        if not changing(request) and form.is_valid() & panel.is_valid() & conditions.is_valid():
             data = form.cleaned_data
-            done, _ = attempt(
-                request,
-                lambda: decision_record(
-                    assessment=assessment,
-                    by=user,
-                    outcome=data["outcome"],
-                    decided_on=data["decided_on"],
-                    rationale=data["rationale"],
-                    override_reason=data["override_reason"],
-                    panel=[PanelSeat(row["name"], row["role"]) for row in panel.cleaned_data if row.get("name")],
-                    conditions=[
-                        ConditionDraft(row["text"], row["due_on"]) for row in conditions.cleaned_data if row.get("text")
-                    ],
-                    latest_seen_id=form.latest_seen_id(),
-                ),
-                form=form,
-                success="The decision is recorded.",
+            record = partial(
+                decision_record,
+                assessment=assessment,
+                by=user,
+                outcome=data["outcome"],
+                decided_on=data["decided_on"],
+                rationale=data["rationale"],
+                override_reason=data["override_reason"],
+                panel=[PanelSeat(row["name"], row["role"]) for row in panel.cleaned_data if row.get("name")],
+                conditions=[
+                    ConditionDraft(row["text"], row["due_on"]) for row in conditions.cleaned_data if row.get("text")
+                ],
+                latest_seen_id=form.latest_seen_id(),
             )
-            if done:
-                return redirect("awards:decision", pk=assessment.pk)
+            if not confirming(request):
+                would, award = rehearse(request, lambda: award_of(record()), form=form)
+                if would:
+                    return decision_check(request, assessment, record.keywords, award)
+            else:
+                done, recorded = attempt(request, record, form=form)
+                if done:
+                    return redirect("awards:decision_recorded", pk=assessment.pk, decision_id=recorded.pk)
             # Two administrators at the same moment: the other's decision was recorded while this one waited.
             if meanwhile := _decided_meanwhile(request, assessment):
                 return meanwhile

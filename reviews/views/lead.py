@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.models import Assessment
 from accreditation.views.access import refuse_unless_post
 from accreditation.views.actions import act, attempt
-from workflow.engine import available_transitions, transition
+from accreditation.views.confirm import Answer, Check, Done, check_page, confirming, done_page
+from workflow.engine import available_transitions, check_permission, problems_for, transition
 
 from ..forms import AnswerForm, ConsensusForm, ReportForm, ReturnForm, VisitForm
 from ..models import ReviewReport
@@ -65,16 +67,162 @@ def resume(request, pk):
     return _move(request, pk, S.IN_REVIEW, "The review of the revised portfolio has started. Reviewers score it again.")
 
 
+def _in_words(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _report_answers(assessment, report) -> list[Answer]:
+    """What goes to the team (or the panel), as the check page lists it, each with where to change it."""
+    report_url = reverse("reviews:report", kwargs={"pk": assessment.pk})
+    results = consensus_results(assessment=assessment)
+    scored = [row.consensus.get_score_display().lower() for row in results if getattr(row, "consensus", None)]
+    tally = ", ".join(f"{scored.count(label)} {label}" for label in dict.fromkeys(scored)) or "none yet"
+    report = report or ReviewReport()
+    return [
+        Answer("Service", f"{assessment.service.name}, {assessment.service.organisation.name}"),
+        Answer("Portfolio", assessment.reference),
+        Answer(
+            "Consensus scores",
+            f"{_in_words(len(scored), 'standard')} of {len(results)}: {tally}",
+            change_url=reverse("reviews:consensus", kwargs={"pk": assessment.pk}),
+            change_words="the consensus scores",
+        ),
+        *(
+            Answer(label, text or "Not written yet", change_url=f"{report_url}#id_{name}", change_words=label.lower())
+            for label, name, text in (
+                ("Strengths", "strengths", report.strengths),
+                ("Areas for development", "areas_for_development", report.areas_for_development),
+                ("Action points", "action_points", report.action_points),
+            )
+        ),
+    ]
+
+
+# The report's two moves, each checked before it is made (accreditation/views/confirm.py).
+REPORT_MOVES = {
+    "release": {
+        "to": S.REPORT_DRAFT,
+        "title": "Check the draft report before it goes to the team",
+        "happens": (
+            "The draft report goes to the team of {service} at once. They can read it, with the consensus score of "
+            "every standard, and send factual-accuracy comments. They are e-mailed a link to it.",
+            "While the draft is with the team the report cannot be released again; you finalise it after their "
+            "comments.",
+        ),
+        "button": "Confirm and release the draft report",
+        "stamp": "released_at",
+        "already": "The draft report was already released to the team on {on}; it went once.",
+        "done": "Draft report released",
+        "next": (
+            "The team of {service} has been e-mailed a link to the draft report. They check it for factual accuracy "
+            "and can send comments.",
+            "Their comments will show on the report page. Then you finalise the report, and the administrators are "
+            "told it is ready for the award panel.",
+        ),
+    },
+    "finalise": {
+        "to": S.REPORT_FINAL,
+        "title": "Check the report before you finalise it",
+        "happens": (
+            "The report becomes final: nobody can change it, or the consensus scores, after this.",
+            "The team of {service} can read the final report, and the administrators are told the assessment is "
+            "ready for the award panel.",
+        ),
+        "warning": "You cannot undo this.",
+        "button": "Confirm and finalise the report",
+        "stamp": "finalised_at",
+        "already": "The report was already finalised on {on}; nothing was changed.",
+        "done": "Report finalised",
+        "next": (
+            "The administrators have been told the assessment of {service} is ready for the award panel. The panel "
+            "decides Awarded, Deferred or Not awarded; the team sees the panel's decision once it is recorded.",
+            "The team can read the final report now.",
+        ),
+    },
+}
+
+
+def _report_move(request, pk, name):
+    """Release or finalise the report: the check page (GET, or any POST but the confirmation), then the move once."""
+    assessment = review_or_404(request, pk)
+    spec = REPORT_MOVES[name]
+    report = report_of(assessment=assessment)
+    move = next((move for move in available_transitions(assessment, request.user) if move.name == name), None)
+    report_url = reverse("reviews:report", kwargs={"pk": assessment.pk})
+    stamp = getattr(report, spec["stamp"], None) if report else None
+    if move is None:
+        if stamp is not None:  # done already: a second press, a second tab, the back button
+            messages.info(request, spec["already"].format(on=f"{timezone.localtime(stamp):%-d %B %Y}"))
+            return redirect(f"reviews:{name}d", pk=assessment.pk)
+        check_permission(assessment, to=spec["to"], by=request.user)
+        for problem in problems_for(assessment, spec["to"]):
+            messages.error(request, problem)
+        return redirect(report_url)
+    if confirming(request):
+        done, _ = attempt(request, lambda: transition(assessment, to=spec["to"], by=request.user))
+        return redirect(f"reviews:{name}d", pk=assessment.pk) if done else redirect(report_url)
+    service = assessment.service.name
+    return check_page(
+        request,
+        Check(
+            title=spec["title"],
+            caption=f"Review of {service}",
+            answers=_report_answers(assessment, report),
+            happens=[text.format(service=service) for text in spec["happens"]],
+            warning=spec.get("warning", ""),
+            button=spec["button"],
+            action=reverse(f"reviews:{name}", kwargs={"pk": assessment.pk}),
+            back_url=report_url,
+            back_words="Go back to the report",
+            problems=move.problems,
+        ),
+    )
+
+
 @login_required
 def release(request, pk):
-    return _move(request, pk, S.REPORT_DRAFT, "The draft report has gone to the team for factual-accuracy comments.")
+    return _report_move(request, pk, "release")
 
 
 @login_required
 def finalise(request, pk):
-    return _move(
-        request, pk, S.REPORT_FINAL, "The report is final. The administrators have been told it is ready for decision."
+    return _report_move(request, pk, "finalise")
+
+
+def _report_done(request, pk, name):
+    """The confirmation page after releasing or finalising the report, for the people on the review."""
+    assessment = review_or_404(request, pk)
+    spec = REPORT_MOVES[name]
+    report = report_of(assessment=assessment)
+    stamp = getattr(report, spec["stamp"], None) if report else None
+    if stamp is None:
+        return redirect("reviews:report", pk=assessment.pk)
+    service = assessment.service.name
+    return done_page(
+        request,
+        Done(
+            title=spec["done"],
+            reference_words="Portfolio reference",
+            reference=assessment.reference,
+            caption=f"Review of {service} · {assessment.service.organisation.name}",
+            details=[Answer("Service", service), Answer(spec["done"], f"{timezone.localtime(stamp):%-d %B %Y, %H:%M}")],
+            happens_next=[text.format(service=service) for text in spec["next"]],
+            links=[
+                ("Go to the report", reverse("reviews:report", kwargs={"pk": assessment.pk})),
+                (f"Go to the review of {service}", reverse("reviews:review", kwargs={"pk": assessment.pk})),
+            ],
+        ),
     )
+
+
+@login_required
+def released(request, pk):
+    return _report_done(request, pk, "release")
+
+
+@login_required
+def finalised(request, pk):
+    return _report_done(request, pk, "finalise")
 
 
 @login_required

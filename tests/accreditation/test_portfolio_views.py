@@ -158,7 +158,7 @@ def test_submitting_needs_confirmation_then_freezes_the_portfolio(
     assert "Tick the box to confirm" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"confirm": "on"}, follow=True)
-    assert "Your portfolio has been submitted" in response.content.decode()
+    assert "Portfolio submitted" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
     assert len(mailoutbox) == 1
@@ -241,9 +241,9 @@ def test_a_returned_portfolio_offers_the_team_lead_a_resubmission(client, submit
     page = client.get(overview).content.decode()
     assert f'href="{submit}">Resubmit the portfolio</a>' in page
     page = client.get(submit).content.decode()
-    assert "<h1>Resubmit the portfolio</h1>" in page
+    assert "<h1>Check your portfolio before you resubmit it</h1>" in page
     response = client.post(submit, {"confirm": "on"}, follow=True)
-    assert "Your portfolio has been resubmitted" in response.content.decode()
+    assert "Portfolio resubmitted" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Assessment.Status.RESUBMITTED
     assert submit not in client.get(overview).content.decode()

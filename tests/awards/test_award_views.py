@@ -10,12 +10,13 @@ from django.utils import timezone
 from accreditation.models import Assessment
 from awards.models import Appeal, AwardReport
 from awards.services import appeal_lodge
+from tests.dates import date_fields
 
 pytestmark = pytest.mark.django_db
 
 MANAGE = "Manage the award"
 RENEW = "Start the renewal portfolio"
-INTERIM = "Record the interim review as completed today"
+INTERIM = "Record the interim review"
 
 
 def award_page(client, person, award) -> str:
@@ -66,6 +67,7 @@ def test_outsiders_get_404_on_every_award_and_decision_url(client, awarded, othe
         "action": "suspend",
         "appeal_id": Appeal.objects.get().pk,
         "condition_id": 1,
+        "decision_id": awarded.decision_id,
     }
     urls = []
     for entry in get_resolver().url_patterns:
@@ -160,12 +162,15 @@ def test_the_renewal_is_offered_to_the_team_lead_and_administrators_while_no_por
 def test_the_interim_review_is_offered_to_administrators_until_it_is_recorded(
     client, awarded, administrator, team_lead
 ):
+    interim = reverse("awards:action", args=[awarded.reference, "interim"])
     assert INTERIM not in award_page(client, team_lead, awarded)
-    assert INTERIM in award_page(client, administrator, awarded)
-    client.post(reverse("awards:action", args=[awarded.reference, "interim"]))
+    assert client.get(interim).status_code == 403
+    assert f'href="{interim}">{INTERIM}</a>' in award_page(client, administrator, awarded)
+    today = timezone.localdate()
+    response = client.post(interim, {"confirmed": "yes", **date_fields("completed_on", today)})
+    assert response["Location"] == reverse("awards:action_done", args=[awarded.reference, "interim"])
     page = award_page(client, administrator, awarded)
-    assert "The interim review is recorded as completed today." in page
-    assert INTERIM not in page and "(completed " in page
+    assert INTERIM not in page and f"(completed {today:%-d %B %Y})" in page
 
 
 def test_only_administrators_manage_the_award_and_each_change_needs_a_reason(client, awarded, administrator, team_lead):
@@ -173,16 +178,17 @@ def test_only_administrators_manage_the_award_and_each_change_needs_a_reason(cli
     page = award_page(client, team_lead, awarded)
     assert MANAGE not in page and suspend not in page
     assert client.post(suspend, {"reason": "x"}).status_code == 403
+    assert client.post(suspend, {"reason": "x", "confirmed": "yes"}).status_code == 403
     page = award_page(client, administrator, awarded)
     assert MANAGE in page and f'action="{suspend}"' in page
-    client.post(suspend, {"reason": ""})
-    page = award_page(client, administrator, awarded)
-    assert "Give the reason; it is recorded and shown to the service." in page
+    page = client.post(suspend, {"reason": ""}).content.decode()
+    assert "There is a problem" in page and "Give the reason; it is recorded and shown to the service." in page
     awarded.refresh_from_db()
     assert awarded.status == "valid"
     client.post(suspend, {"reason": "Safeguarding investigation."})
+    client.post(suspend, {"reason": "Safeguarding investigation.", "confirmed": "yes"})
     page = award_page(client, administrator, awarded)
-    assert "The award is suspended." in page and "Lift the suspension" in page
+    assert "Lift the suspension" in page
     awarded.refresh_from_db()
     assert awarded.status == "suspended"
     assert client.post(reverse("awards:action", args=[awarded.reference, "unknown"])).status_code == 404

@@ -18,8 +18,10 @@ RECORD = 'id="record-heading"'  # the form that records the decision
 
 
 def decision_data(*, panel=(("Chris Chair", "chair"), ("Lou Lived", "lived_experience")), **fields):
-    """What the decision form posts: the decision, the panel's rows, no conditions."""
+    """What the check page's confirmation posts: the decision, the panel's rows, no conditions, `confirmed`. (The
+    decision form itself posts the same without `confirmed`, and gets the check page.)"""
     data = {
+        "confirmed": "yes",
         "outcome": "awarded",
         **date_fields("decided_on", timezone.localdate()),
         "rationale": "Meets the standards.",
@@ -69,9 +71,10 @@ def test_an_administrator_records_the_decision_on_the_page_and_sees_the_services
     assert not Decision.objects.exists()
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(url, decision_data())
-    assert response["Location"] == url
+    decision = Decision.objects.get()
+    assert response["Location"] == reverse("awards:decision_recorded", args=[report_final.pk, decision.pk])
     page = client.get(url).content.decode()
-    assert "The decision is recorded." in page
+    assert f'id="decision-{decision.pk}"' in page
     award = Award.objects.get(assessment=report_final)
     assert reverse("awards:award", args=[award.reference]) in page
     assert RECORD not in page  # decided: the move is no longer offered
@@ -164,7 +167,7 @@ def test_a_deferral_recorded_meanwhile_is_not_overruled_unseen(client, report_fi
     assert Decision.objects.count() == 1
     # Having read it, they may record the decision on the conditions.
     data = decision_data(outcome="not_awarded", override_reason="No.", latest_seen=str(deferral.pk))
-    assert client.post(url, data)["Location"] == url
+    assert "/recorded/" in client.post(url, data)["Location"]
     assert Decision.objects.count() == 2
 
 

@@ -222,11 +222,27 @@ def test_renewal_copies_narratives_and_links_with_ratings_reset(awarded, team_le
     assert Assessment.objects.filter(service=awarded.service).count() == 2
 
 
-def test_the_interim_review_is_recorded_once(awarded, administrator):
+def test_the_interim_review_is_recorded_once(awarded, administrator, team_lead):
     interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="already recorded as completed on"):
         interim_review_record(award=awarded, by=administrator, completed_on=timezone.localdate())
+    with pytest.raises(PermissionDenied):  # someone who may not manage the award learns nothing
+        interim_review_record(award=awarded, by=team_lead, completed_on=timezone.localdate())
     assert AuditEvent.objects.filter(action="accreditation.award.interim_review_completed").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "problem"),
+    [(1, "cannot be in the future"), (-1, "cannot have been completed before the award began")],
+)
+def test_the_interim_review_date_is_a_real_day_of_the_award(awarded, administrator, days, problem):
+    """It used to be recorded as "today" whatever the day, and any date was taken."""
+    start = timezone.localdate() if days > 0 else awarded.valid_from
+    with pytest.raises(ValidationError, match=problem):
+        interim_review_record(award=awarded, by=administrator, completed_on=start + datetime.timedelta(days=days))
+    awarded.refresh_from_db()
+    assert awarded.interim_completed_on is None
+    assert not AuditEvent.objects.filter(action="accreditation.award.interim_review_completed").exists()
 
 
 def test_the_reference_counter_of_a_year_starts_after_the_awards_made_before_it(awarded, administrator):

@@ -92,10 +92,13 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     page.get_by_role("link", name="Portfolio", exact=True).first.click()
     assert f"{len(codes)} of {len(codes)} standards complete" in page.content()
     page.get_by_role("link", name="Submit the portfolio").click()
-    team.check("08-submit")
+    team.check("08-submit-check")
+    assert "Check your portfolio before you submit it" in page.content()
     page.get_by_label(re.compile("I have checked the portfolio")).check()
-    page.get_by_role("button", name="Submit the portfolio").click()
-    assert "Your portfolio has been submitted" in page.content()
+    page.get_by_role("button", name="Confirm and submit the portfolio").click()
+    assert "Portfolio submitted" in page.locator("h1").inner_text()
+    assert Assessment.objects.get().reference in page.content()
+    team.check("08-submitted")
 
     # --- The administrator assigns two reviewers ----------------------------------------------------------------
     admin = visitor("admin")
@@ -168,8 +171,8 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     page.get_by_role("link", name="Portfolio", exact=True).first.click()
     page.get_by_role("link", name="Submit the portfolio").click()
     page.get_by_label(re.compile("I have checked the portfolio")).check()
-    page.get_by_role("button", name="Resubmit the portfolio").click()
-    assert "resubmitted" in page.content()
+    page.get_by_role("button", name="Confirm and resubmit the portfolio").click()
+    assert "Portfolio resubmitted" in page.content()
 
     # --- Round 2: the lead resumes, both re-score; consensus, visit, report ------------------------------------
     page = lead_page
@@ -216,8 +219,12 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     page.get_by_label("Action points").fill("Plan weekends with residents.")
     page.get_by_role("button", name="Save the report").click()
     lead_reviewer.check("21-report")
-    page.get_by_role("button", name="Release the draft report").click()
-    assert "has gone to the team" in page.content()
+    page.get_by_role("link", name="Release the draft report").click()
+    lead_reviewer.check("21-release-check")
+    assert "Residents and staff run the ward together." in page.content()
+    page.get_by_role("button", name="Confirm and release the draft report").click()
+    assert "Draft report released" in page.locator("h1").inner_text()
+    lead_reviewer.check("21-released")
 
     # --- The team comments on the draft; the lead finalises -----------------------------------------------------
     page = team.page
@@ -243,7 +250,10 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     lead_reviewer.check("22b-report-answer")
     page.get_by_role("button", name="Save your answer to comment 1").click()
     assert "Your answer is saved" in page.content()
-    page.get_by_role("button", name="Finalise the report").click()
+    page.get_by_role("link", name="Finalise the report").click()
+    lead_reviewer.check("22-finalise-check")
+    page.get_by_role("button", name="Confirm and finalise the report").click()
+    assert "Report finalised" in page.locator("h1").inner_text()
     assert Assessment.objects.get().status == "report_final"
 
     # --- The administrator records the decision; the PDF is made and downloaded -------------------------------
@@ -256,9 +266,21 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     page.get_by_label("Panel member 1: role").select_option("chair")
     page.get_by_label("Panel member 2: name").fill("Lou Lived")
     page.get_by_label("Panel member 2: role").select_option("lived_experience")
-    page.get_by_role("button", name="Record the decision").click()
-    assert "The decision is recorded" in page.content()
+    page.get_by_role("button", name="Continue").click()
+    admin.check("23-decision-check")
+    assert "Check the panel's decision before you record it" in page.content()
+    # Change keeps everything typed, and opens the form at the answer.
+    page.get_by_role("button", name="Change the rationale").click()
+    assert page.get_by_label("Rationale").input_value() == "Meets every standard after the revisions."
+    assert page.get_by_label("Panel member 2: name").input_value() == "Lou Lived"
+    page.get_by_label("Rationale").fill("Meets every standard after the revisions, as the visit showed.")
+    page.get_by_role("button", name="Continue").click()
+    assert "as the visit showed." in page.content()
+    assert not Award.objects.exists(), "nothing is recorded until the administrator confirms"
+    page.get_by_role("button", name="Confirm and record the decision").click()
     award = Award.objects.get()
+    assert "Award issued" in page.locator("h1").inner_text() and award.reference in page.content()
+    admin.check("23-decision-recorded")
     page.get_by_role("link", name=f"award {award.reference}").click()
     admin.check("24-award")
     with page.expect_download() as download:
@@ -268,6 +290,26 @@ def test_the_whole_cycle_in_a_browser(live_server, browser, screenshots, people,
     assert "Willow Ward" in text and award.reference in text and "Awarded" in text
     for code in codes:
         assert code in text
+
+    # The interim review, on the date it was completed; a suspension and its lifting, each checked first.
+    page.get_by_role("link", name="Record the interim review").click()
+    admin.check("24-interim-check")
+    page.get_by_role("button", name="Confirm and record the interim review").click()
+    assert "Interim review recorded" in page.locator("h1").inner_text()
+    admin.check("24-interim-recorded")
+    page.get_by_role("link", name=f"Go to award {award.reference}").click()
+    page.get_by_label("Why? (recorded, and shown to the service)").first.fill("A complaint is being looked into.")
+    page.get_by_role("button", name="Suspend the award").click()
+    admin.check("24-suspend-check")
+    assert f"Award {award.reference} will be suspended." in page.content()
+    page.get_by_role("button", name="Confirm and suspend the award").click()
+    assert "Award suspended" in page.locator("h1").inner_text()
+    admin.check("24-suspended")
+    page.get_by_role("link", name=f"Go to award {award.reference}").click()
+    page.get_by_label("Why? (recorded, and shown to the service)").first.fill("The complaint was not upheld.")
+    page.get_by_role("button", name="Lift the suspension").click()
+    page.get_by_role("button", name="Confirm and lift the suspension").click()
+    assert "Suspension lifted" in page.locator("h1").inner_text()
 
     # --- Anyone can check the certificate, and the register lists the service ---------------------------------
     public = visitor("public")
