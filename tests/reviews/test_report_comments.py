@@ -332,8 +332,9 @@ def test_without_comments_the_lead_waits_for_the_deadline_then_may_finalise(clie
     with days_after_release(15):
         text = page(client, lead_reviewer, lead_page(released))
         assert f"The team's comments were due by {DUE} (yesterday) and none came" in text
-        assert "Finalise the report</button>" in text
-        client.post(reverse("reviews:finalise", args=[released.pk]))
+        finalise = reverse("reviews:finalise", args=[released.pk])
+        assert f'href="{finalise}"' in text
+        client.post(finalise, {"confirmed": "yes"})
     released.refresh_from_db()
     assert released.status == "report_final"
     event = AuditEvent.objects.get(action="accreditation.assessment.report_finalised")

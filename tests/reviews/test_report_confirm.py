@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accreditation.models import Assessment
 from reviews.models import ReviewReport
-from reviews.services.report import consensus_save, report_comment, report_save, visit_save
+from reviews.services.report import consensus_save, report_comments_send, report_save, visit_save
 from reviews.services.scoring import review_submit, scores_save
 from tests.conftest import due
 from workflow.engine import transition
@@ -84,7 +84,7 @@ def test_confirming_releases_once_and_shows_the_confirmation(
 
 def test_finalising_is_checked_warned_confirmed_once(client, ready_to_release, lead_reviewer, team_lead):
     transition(ready_to_release, to="report_draft", by=lead_reviewer)
-    report_comment(assessment=ready_to_release, by=team_lead, comments="")
+    report_comments_send(assessment=ready_to_release, by=team_lead)
     client.force_login(lead_reviewer)
     finalise = reverse("reviews:finalise", args=[ready_to_release.pk])
     before = state(ready_to_release)
