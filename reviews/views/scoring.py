@@ -84,7 +84,12 @@ def score_value(request, pk, value_code):
                     assignment=assignment, entries=form.entries, by=request.user, seen_versions=form.versions
                 ),
                 form=form,
-                success=lambda changed: f"Saved. {changed} standard{'s' if changed != 1 else ''} changed.",
+                # Moving on to another value with nothing changed says nothing.
+                success=lambda changed: (
+                    f"Saved. {changed} standard{'s' if changed != 1 else ''} changed."
+                    if changed or not request.POST.get("then")
+                    else ""
+                ),
             )
             if done:
                 return _after_saving(request, assignment)

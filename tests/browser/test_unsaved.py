@@ -47,3 +47,28 @@ def test_leaving_a_standard_with_an_unsaved_narrative_asks_first(live_server, br
     page.wait_for_load_state()
     assert asked == ["beforeunload"] and "/evidence/" in page.url, "nothing unsaved: no question"
     person.close()
+
+
+def test_moving_to_another_value_while_scoring_keeps_the_comments(live_server, browser, screenshots, in_review):
+    """Failed before: the value links were plain links, so a comment typed on one value was lost (after the leave-page
+    question, or at once without JavaScript) when the reviewer moved to another value. Now they save first."""
+    assignment = in_review.assignments.get(is_lead=True)
+    code = (
+        in_review.responses.filter(standard__value__code="BEL")
+        .order_by("standard__order")
+        .values_list("standard__code", flat=True)
+        .first()
+    )
+    person = Visitor(browser, live_server.url, screenshots, [], "scoring-tabs")
+    person.sign_in(assignment.reviewer.email)
+    page = person.go(reverse("reviews:score_value", args=[assignment.pk, "BEL"]))
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    page.get_by_label(f"Comment on {code}").fill("The community meeting minutes show residents chairing.")
+    page.get_by_role("navigation", name="Values").get_by_role("button", name="BOU", exact=False).click()
+    page.wait_for_load_state()
+    assert asked == [], "saving on the way must not ask"
+    assert page.url.endswith(reverse("reviews:score_value", args=[assignment.pk, "BOU"]))
+    comment = assignment.scores.get(response__standard__code=code).comment
+    assert comment == "The community meeting minutes show residents chairing."
+    person.close()
