@@ -123,7 +123,13 @@ SIGNED_OUT_MESSAGE = (
 
 # The pages that offer kept text back (their views call take_kept_draft): only for these is text kept, so nobody is
 # told their text will be back where it would not be.
-PAGES_THAT_KEEP_DRAFTS = {"portfolio:standard", "evidence:add"}
+PAGES_THAT_KEEP_DRAFTS = {
+    "portfolio:standard",
+    "evidence:add",
+    "reviews:score_value",
+    "reviews:consensus",
+    "reviews:report",
+}
 
 
 def _offers_drafts(path: str) -> bool:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accreditation.middleware import take_kept_draft
 from accreditation.models import Assessment
 from accreditation.views.access import refuse_unless_post
 from accreditation.views.actions import act, attempt
@@ -276,6 +277,10 @@ def consensus(request, pk):
             )
             if done:
                 return redirect("reviews:consensus", pk=assessment.pk)
+    elif can_edit and (kept := take_kept_draft(request)):
+        # Typed before the session ran out: shown as typed, saved only when the lead saves.
+        form = ConsensusForm(kept, standards=[(row.response.pk, row.response.standard.code) for row in matrix.rows])
+        form.is_valid()
     for row in matrix.rows:
         row.form_score, row.form_reason = form.entries[row.response.pk] if form is not None else row.proposed
         row.errors = form.row_errors(row.response.pk) if form is not None else []
@@ -306,6 +311,14 @@ def report(request, pk):
     can_answer = bool(comments) and request.user.has_perm("reviews.answer_comments", assessment)
     form = ReportForm(None, instance=existing)
     answered = None  # the answer form posted, shown again with its problems
+    if request.method != "POST" and (kept := take_kept_draft(request) if can_edit or can_answer else None):
+        # Typed before the session ran out: the report's text, or an answer to one of the team's comments.
+        comment = next((c for c in comments if str(c.pk) == kept.get("comment")), None)
+        if comment is not None and can_answer:
+            answered = _answer_form(comment, kept)
+        elif can_edit:
+            fields = ReportForm._meta.fields
+            form = ReportForm(initial={name: kept[name] for name in fields if name in kept}, instance=existing)
     if request.method == "POST" and "comment" in request.POST:
         comment = next((c for c in comments if str(c.pk) == request.POST["comment"]), None)
         if not can_answer or comment is None:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
+from accreditation.middleware import take_kept_draft
 from accreditation.views.access import refuse_unless_post
 from accreditation.views.actions import act, attempt
 
@@ -95,6 +96,17 @@ def score_value(request, pk, value_code):
                 return _after_saving(request, assignment)
             # Refused: what is saved now may have been saved while this request waited for the lock.
             rows = scoring_rows(assignment=assignment, value_code=value_code, show_others=show_others)
+    elif can_score and (kept := take_kept_draft(request)):
+        # Typed before the session ran out: shown as typed (with what was saved since, if anything), saved only
+        # when the reviewer saves.
+        form = ScoreSheetForm(
+            kept,
+            response_ids=[row.pk for row in rows],
+            score_prefix="score",
+            text_prefix="comment",
+            version_prefix="version",
+        )
+        form.is_valid()
     # What the form shows: what was just typed (unsaved, next to the problem), else what is saved; and the version of
     # what is saved now, so that saving again after reading a conflict keeps what was typed.
     stale = (
